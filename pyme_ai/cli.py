@@ -1,0 +1,56 @@
+"""``pyme-ai`` command line: one subcommand per capability.
+
+Each capability package exposes ``cli.register(subparsers)``, which adds its
+subcommand and sets ``func`` on the parsed arguments; ``func(args)`` returns the exit
+code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import importlib.util
+import sys
+
+from . import __version__
+
+#: Capability packages, in the order they are listed in ``--help``.
+CAPABILITIES = ("leads", "demand", "chat")
+
+
+class CommandError(Exception):
+    """A user error: printed as one line, exit code 2, no traceback."""
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(
+        prog="pyme-ai",
+        description=(
+            "pyme_ai engine: run lead scoring, demand forecasts and FAQ chat"
+            " on CSV exports."
+        ),
+    )
+    parser.add_argument("--version", action="version", version=f"pyme-ai {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in CAPABILITIES:
+        if importlib.util.find_spec(f"pyme_ai.{name}") is None:
+            continue
+        importlib.import_module(f"pyme_ai.{name}.cli").register(sub)
+    return parser
+
+
+def main(argv=None):
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        return args.func(args) or 0
+    except (CommandError, ValueError, OSError) as exc:
+        print(f"pyme-ai: error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

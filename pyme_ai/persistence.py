@@ -1,0 +1,179 @@
+"""Signed model artifacts.
+
+A joblib file is code: loading it runs whatever it was built to run. So every artifact
+carries a SHA-256 of its payload, an HMAC-SHA256 over that checksum and its header made
+with a key only the producer knows (in Odoo, the database secret), and the library
+versions it was made with. ``loads`` verifies all of it before unpickling anything.
+
+Layout: ``MAGIC`` + 4-byte big-endian header length + header (JSON, UTF-8) + payload
+(joblib).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import io
+import json
+import platform
+import struct
+from importlib import metadata
+
+import joblib
+
+MAGIC = b"PYMEAI\x00\x01"
+FORMAT_VERSION = 1
+#: Libraries whose version decides whether a pickled model can be trusted to load.
+TRACKED_LIBRARIES = ("pyme-ai", "scikit-learn", "numpy", "joblib")
+
+
+class PersistenceError(Exception):
+    """Base class: the artifact cannot be used."""
+
+
+class CorruptArtifactError(PersistenceError):
+    """Not an artifact of ours, or truncated."""
+
+
+class ChecksumMismatchError(PersistenceError):
+    """The payload does not match its recorded SHA-256: altered or damaged file."""
+
+
+class SignatureMismatchError(PersistenceError):
+    """The HMAC does not verify: signed with another key, or the header was altered."""
+
+
+class IncompatibleVersionError(PersistenceError):
+    """Made with library versions this environment cannot load safely; retrain."""
+
+
+def library_versions():
+    """Installed versions of the tracked libraries (``None`` when absent) and Python."""
+    versions = {}
+    for dist in TRACKED_LIBRARIES:
+        try:
+            versions[dist] = metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            versions[dist] = None
+    versions["python"] = platform.python_version()
+    return versions
+
+
+def _key_bytes(key):
+    if isinstance(key, str):
+        key = key.encode()
+    if not key:
+        raise ValueError("a non-empty signing key is required")
+    return key
+
+
+def _signature(key, header_bytes):
+    return hmac.new(_key_bytes(key), header_bytes, hashlib.sha256).hexdigest()
+
+
+def check_versions(recorded, current=None):
+    """Raise IncompatibleVersionError when a pickled model may not load correctly here.
+
+    scikit-learn and numpy must match in major.minor (scikit-learn itself refuses to
+    vouch for pickles across minor versions); joblib must match in major.
+    """
+    current = current or library_versions()
+    problems = []
+    for dist, parts in (("scikit-learn", 2), ("numpy", 2), ("joblib", 1)):
+        rec, cur = recorded.get(dist), current.get(dist)
+        if rec and cur and rec.split(".")[:parts] != cur.split(".")[:parts]:
+            problems.append(f"{dist} {rec} (artifact) vs {cur} (installed)")
+    if problems:
+        raise IncompatibleVersionError(
+            "model was saved with incompatible library versions: "
+            + "; ".join(problems)
+            + ". Retrain it with the installed versions."
+        )
+
+
+def dumps(obj, key, metadata=None):
+    """Serialise ``obj`` into signed artifact bytes.
+
+    ``metadata`` must be JSON-serialisable.
+    """
+    buf = io.BytesIO()
+    joblib.dump(obj, buf, compress=3)
+    payload = buf.getvalue()
+    header = {
+        "format": FORMAT_VERSION,
+        "sha256": hashlib.sha256(payload).hexdigest(),
+        "size": len(payload),
+        "versions": library_versions(),
+        "metadata": metadata or {},
+    }
+    header_bytes = json.dumps(header, sort_keys=True).encode()
+    signed = {"header": header, "hmac": _signature(key, header_bytes)}
+    blob = json.dumps(signed, sort_keys=True).encode()
+    return MAGIC + struct.pack(">I", len(blob)) + blob + payload
+
+
+def _split(data):
+    if not isinstance(data, bytes | bytearray | memoryview):
+        raise CorruptArtifactError("artifact must be bytes")
+    data = bytes(data)
+    if not data.startswith(MAGIC) or len(data) < len(MAGIC) + 4:
+        raise CorruptArtifactError("not a pyme_ai model artifact (bad magic)")
+    start = len(MAGIC) + 4
+    (length,) = struct.unpack(">I", data[len(MAGIC) : start])
+    if start + length > len(data):
+        raise CorruptArtifactError("artifact is truncated")
+    try:
+        signed = json.loads(data[start : start + length])
+        header, mac = signed["header"], signed["hmac"]
+        header["sha256"]
+    except (ValueError, KeyError, TypeError) as exc:
+        raise CorruptArtifactError(f"artifact header is unreadable: {exc}") from exc
+    return header, mac, data[start + length :]
+
+
+def inspect(data):
+    """The header (checksum, versions, metadata), verifying and unpickling nothing."""
+    return _split(data)[0]
+
+
+def checksum(data):
+    """SHA-256 of the payload as recorded in the header (the artifact's identity)."""
+    return inspect(data)["sha256"]
+
+
+def loads(data, key):
+    """Verify and deserialise artifact bytes made by ``dumps`` with the same ``key``."""
+    header, mac, payload = _split(data)
+    size = header.get("size")
+    if isinstance(size, int) and len(payload) < size:
+        raise CorruptArtifactError("artifact is truncated: its payload is incomplete")
+    if hashlib.sha256(payload).hexdigest() != header["sha256"] or len(payload) != size:
+        raise ChecksumMismatchError(
+            "model payload does not match its SHA-256 checksum: "
+            "the file was altered or damaged"
+        )
+    header_bytes = json.dumps(header, sort_keys=True).encode()
+    if not hmac.compare_digest(_signature(key, header_bytes), str(mac)):
+        raise SignatureMismatchError(
+            "model signature does not verify: it was made with another key or altered"
+        )
+    if header.get("format") != FORMAT_VERSION:
+        raise IncompatibleVersionError(
+            f"unsupported artifact format {header.get('format')!r}"
+        )
+    check_versions(header.get("versions") or {})
+    return joblib.load(io.BytesIO(payload))
+
+
+def dump(obj, path, key, metadata=None):
+    """Write a signed artifact to ``path``; returns its checksum."""
+    data = dumps(obj, key, metadata)
+    with open(path, "wb") as fh:
+        fh.write(data)
+    return checksum(data)
+
+
+def load(path, key):
+    """Read and verify a signed artifact from ``path``."""
+    with open(path, "rb") as fh:
+        return loads(fh.read(), key)
