@@ -1,0 +1,23 @@
+# Copyright 2026 pyme_ai contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+{
+    "name": "AI for SMEs: Base",
+    "summary": "Registry of trained AI models, training runs, AI settings and groups",
+    "version": "18.0.1.0.0",
+    "category": "Productivity",
+    "author": "pyme_ai contributors",
+    "website": "https://github.com/pyme-ai/pyme_ai",
+    "license": "LGPL-3",
+    "development_status": "Alpha",
+    "depends": ["base", "mail"],
+    "external_dependencies": {"python": ["pyme-ai"]},
+    "data": [
+        "security/pyme_ai_base_groups.xml",
+        "security/ir.model.access.csv",
+        "security/pyme_ai_base_security.xml",
+        "views/pyme_ai_model_views.xml",
+        "views/pyme_ai_run_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/pyme_ai_base_menus.xml",
+    ],
+}

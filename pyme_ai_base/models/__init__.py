@@ -1,0 +1,4 @@
+from . import pyme_ai_model
+from . import pyme_ai_run
+from . import pyme_ai_capability
+from . import res_config_settings

@@ -1,0 +1,90 @@
+# Copyright 2026 pyme_ai contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, fields, models
+
+
+class PymeAiRun(models.Model):
+    _name = "pyme.ai.run"
+    _description = "AI Run"
+    _order = "start_date desc, id desc"
+    _check_company_auto = True
+
+    kind = fields.Selection(
+        selection=lambda self: self.env["pyme.ai.model"]._selection_kind(),
+        required=True,
+        index=True,
+        readonly=True,
+    )
+    operation = fields.Selection(
+        [("train", "Training"), ("apply", "Applying")], required=True, readonly=True
+    )
+    trigger = fields.Selection(
+        [("cron", "Scheduled"), ("manual", "Manual")],
+        default="cron",
+        required=True,
+        readonly=True,
+    )
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        index=True,
+        readonly=True,
+        default=lambda self: self.env.company,
+    )
+    model_id = fields.Many2one(
+        "pyme.ai.model",
+        string="AI Model",
+        readonly=True,
+        index="btree_not_null",
+        ondelete="set null",
+        check_company=True,
+    )
+    state = fields.Selection(
+        [
+            ("running", "Running"),
+            ("done", "Done"),
+            ("rejected", "Rejected"),
+            ("failed", "Failed"),
+        ],
+        required=True,
+        default="running",
+        readonly=True,
+        index=True,
+    )
+    start_date = fields.Datetime(
+        string="Started", default=fields.Datetime.now, readonly=True
+    )
+    end_date = fields.Datetime(string="Ended", readonly=True)
+    duration = fields.Float(string="Duration (s)", digits=(16, 2), readonly=True)
+    records_count = fields.Integer(string="Records", readonly=True)
+    message = fields.Text(readonly=True)
+
+    @api.depends("kind", "operation", "start_date")
+    def _compute_display_name(self):
+        kinds = dict(self._fields["kind"]._description_selection(self.env))
+        operations = dict(self._fields["operation"]._description_selection(self.env))
+        for run in self:
+            run.display_name = " · ".join(
+                part
+                for part in (
+                    kinds.get(run.kind),
+                    operations.get(run.operation),
+                    fields.Datetime.to_string(run.start_date),
+                )
+                if part
+            )
+
+    def _finish(self, state, message=False, records_count=None, model=None):
+        now = fields.Datetime.now()
+        for run in self:
+            values = {
+                "state": state,
+                "end_date": now,
+                "duration": (now - run.start_date).total_seconds(),
+                "message": message,
+            }
+            if records_count is not None:
+                values["records_count"] = records_count
+            if model is not None:
+                values["model_id"] = model.id
+            run.write(values)

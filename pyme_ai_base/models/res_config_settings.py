@@ -1,0 +1,49 @@
+# Copyright 2026 pyme_ai contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import fields, models
+
+from .pyme_ai_capability import (
+    DEFAULT_MARGIN,
+    DEFAULT_MIN_SAMPLES,
+    MARGIN_PARAM,
+    MIN_SAMPLES_PARAM,
+)
+
+RETRAIN_PARAM = "pyme_ai_base.retrain_interval_days"
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    pyme_ai_retrain_interval_days = fields.Integer(
+        string="Retrain Every (days)",
+        config_parameter=RETRAIN_PARAM,
+        default=7,
+        help="How often the AI models are retrained from the latest data.",
+    )
+    pyme_ai_min_samples = fields.Integer(
+        string="Minimum Examples",
+        config_parameter=MIN_SAMPLES_PARAM,
+        default=DEFAULT_MIN_SAMPLES,
+        help="Below this many examples of each outcome a model refuses to train.",
+    )
+    pyme_ai_regression_margin = fields.Float(
+        string="Allowed Regression",
+        config_parameter=MARGIN_PARAM,
+        default=DEFAULT_MARGIN,
+        digits=(16, 3),
+        help="A new model scoring worse than the active one on its holdout by more "
+        "than this margin is rejected and the active model is kept.",
+    )
+    module_pyme_ai_crm = fields.Boolean(string="AI Lead Scoring")
+    module_pyme_ai_inventory = fields.Boolean(string="AI Demand Forecasts")
+    module_pyme_ai_chat = fields.Boolean(string="AI Website Chat")
+
+    def set_values(self):
+        super().set_values()
+        days = max(self.pyme_ai_retrain_interval_days or 0, 1)
+        capability = self.env["pyme.ai.capability"]
+        for model_name in self.env.registry.descendants([capability._name], "_inherit"):
+            cron = self.env[model_name]._ai_cron("train")
+            if cron and (cron.interval_number, cron.interval_type) != (days, "days"):
+                cron.sudo().write({"interval_number": days, "interval_type": "days"})

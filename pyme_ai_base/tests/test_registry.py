@@ -1,0 +1,163 @@
+# Copyright 2026 pyme_ai contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo_test_helper import FakeModelLoader
+
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import new_test_user, tagged
+from odoo.tools import mute_logger
+
+from .common import PymeAiCase
+
+LOGGER = "odoo.addons.pyme_ai_base.models.pyme_ai_capability"
+MODEL_LOGGER = "odoo.addons.pyme_ai_base.models.pyme_ai_model"
+
+
+@tagged("post_install", "-at_install")
+class TestRegistry(PymeAiCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.loader = FakeModelLoader(cls.env, cls.__module__)
+        cls.loader.backup_registry()
+        from .pyme_ai_test_capability import PymeAiTestCapability
+
+        cls.loader.update_registry((PymeAiTestCapability,))
+        cls.capability = cls.env["pyme.ai.test.capability"]
+        cls.registry_model = cls.env["pyme.ai.model"]
+        cls.ai_user = new_test_user(
+            cls.env, login="ai_user", groups="base.group_user,pyme_ai_base.pyme_ai_base_group_user"
+        )
+        cls.ai_manager = new_test_user(
+            cls.env,
+            login="ai_manager",
+            groups="base.group_user,pyme_ai_base.pyme_ai_base_group_manager",
+        )
+        cls.plain_user = new_test_user(cls.env, login="no_ai", groups="base.group_user")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.loader.restore_registry()
+        super().tearDownClass()
+
+    def _train(self, **ctx):
+        context = {f"pyme_ai_test_{key}": value for key, value in ctx.items()}
+        return self.capability.with_context(**context)._ai_train()
+
+    def _active(self):
+        return self.registry_model._get_active("test_kind")
+
+    def test_kind_is_declared_by_capabilities(self):
+        self.assertIn("test_kind", dict(self.registry_model._selection_kind()))
+
+    def test_training_stores_signed_active_model(self):
+        run = self._train()
+        self.assertEqual(run.state, "done")
+        model = run.model_id
+        self.assertEqual(model, self._active())
+        self.assertEqual(model.train_rows, 200)
+        self.assertTrue(model.attachment_id.raw)
+        self.assertEqual(len(model.artifact_checksum), 64)
+        self.assertGreater(model.primary_score, 0.8)
+        self.assertIn("scikit-learn", model.library_versions)
+        self.assertIn("AUC", model.metrics_html)
+        self.assertIn("Logistic regression", model.metrics_html)
+        engine = model._load_engine_model()
+        self.assertEqual(engine.predict([[3.0, 0.0], [-3.0, 0.0]]).tolist(), [1, 0])
+
+    def test_retrain_replaces_then_rollback(self):
+        first = self._train().model_id
+        second = self._train().model_id
+        self.assertEqual(second.state, "active")
+        self.assertEqual(first.state, "archived")
+        first.with_user(self.ai_manager).action_activate()
+        self.assertEqual(first.state, "active")
+        self.assertEqual(second.state, "archived")
+        self.assertEqual(self._active(), first)
+
+    def test_single_active_model_per_kind(self):
+        first = self._train().model_id
+        second = self._train().model_id
+        with self.assertRaises(ValidationError), mute_logger("odoo.sql_db"):
+            first.state = "active"
+            first.flush_recordset()
+        self.assertEqual(self._active(), second)
+
+    def test_failing_training_keeps_active_model(self):
+        active = self._train().model_id
+        with mute_logger(LOGGER):
+            run = self._train(fail=True)
+        self.assertEqual(run.state, "failed")
+        self.assertIn("synthetic training failure", run.message)
+        self.assertEqual(run.model_id.state, "failed")
+        self.assertIn("synthetic training failure", run.model_id.failure_message)
+        self.assertEqual(self._active(), active)
+
+    def test_too_little_data_is_a_failed_run(self):
+        with mute_logger(LOGGER):
+            run = self._train(rows=5)
+        self.assertEqual(run.state, "failed")
+        self.assertIn("Not enough data: 5 rows", run.message)
+        self.assertFalse(self._active())
+
+    def test_worse_model_is_rejected(self):
+        active = self._train(noise=0.0).model_id
+        run = self._train(noise=3.0)
+        self.assertEqual(run.state, "rejected")
+        self.assertIn("worse than the active model", run.message)
+        self.assertEqual(run.model_id.state, "failed")
+        self.assertEqual(self._active(), active)
+        # An administrator may still choose the rejected model explicitly.
+        run.model_id.with_user(self.ai_manager).action_activate()
+        self.assertEqual(self._active(), run.model_id)
+
+    def test_tampered_artifact_is_refused_and_reported(self):
+        model = self._train().model_id
+        attachment = model.attachment_id
+        attachment.raw = self.corrupt(attachment.raw)
+        with mute_logger(MODEL_LOGGER):
+            self.assertIsNone(model._load_engine_model())
+        self.assertEqual(model.state, "failed")
+        self.assertIn("checksum", model.failure_message)
+        self.assertIn("Artifact refused", model.message_ids[0].body)
+        self.assertFalse(self._active())
+
+    def test_artifact_signed_with_other_key_is_refused(self):
+        model = self._train().model_id
+        self.env["ir.config_parameter"].sudo().set_param("database.secret", "another")
+        with mute_logger(MODEL_LOGGER):
+            action = model.with_user(self.ai_manager).action_activate()
+        self.assertEqual(action["params"]["type"], "danger")
+        self.assertIn("signature", model.failure_message)
+        self.assertEqual(model.state, "failed")
+
+    def test_apply_cron_processes_batches(self):
+        self._train()
+        partners = self.env["res.partner"].create([{"name": f"P{i}"} for i in range(5)])
+        capability = self.capability.with_context(pyme_ai_test_partner_ids=partners.ids)
+        for __ in range(3):
+            capability._cron_ai_apply()
+        self.assertTrue(all(p.comment for p in partners))
+        runs = self.env["pyme.ai.run"].search(
+            [("kind", "=", "test_kind"), ("operation", "=", "apply")]
+        )
+        self.assertEqual(sorted(runs.mapped("records_count")), [1, 2, 2])
+
+    def test_access_rights(self):
+        model = self._train().model_id
+        other = self._train().model_id
+        # AI users read models and runs but cannot change them
+        self.assertEqual(model.with_user(self.ai_user).name, model.name)
+        self.assertTrue(model.with_user(self.ai_user).run_ids)
+        with self.assertRaises(AccessError):
+            model.with_user(self.ai_user).action_activate()
+        with self.assertRaises(AccessError):
+            model.with_user(self.ai_user).unlink()
+        with self.assertRaises(UserError):
+            self.capability.with_user(self.ai_user).action_ai_train_now()
+        # users outside the AI groups do not see the registry at all
+        with self.assertRaises(AccessError):
+            self.registry_model.with_user(self.plain_user).search([])
+        # AI administrators roll back
+        model.with_user(self.ai_manager).action_activate()
+        self.assertEqual(self._active(), model)
+        self.assertEqual(other.state, "archived")
