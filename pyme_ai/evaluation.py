@@ -43,7 +43,7 @@ def stratified_holdout(y, test_size=0.25, random_state=0):
     for cls in np.unique(y):
         idx = np.flatnonzero(y == cls)
         rng.shuffle(idx)
-        n_test = round(len(idx) * test_size)
+        n_test = int(round(len(idx) * test_size))
         if len(idx) >= 2:
             n_test = min(max(n_test, 1), len(idx) - 1)
         test.append(idx[:n_test])
@@ -64,7 +64,7 @@ def time_holdout(dates, test_size=0.25):
     if not 0 < test_size < 1:
         raise EvaluationError("test_size must be between 0 and 1")
     order = np.argsort(dates, kind="stable")
-    n_test = min(max(round(dates.size * test_size), 1), dates.size - 1)
+    n_test = min(max(int(round(dates.size * test_size)), 1), dates.size - 1)
     return np.sort(order[:-n_test]), np.sort(order[-n_test:])
 
 
@@ -129,7 +129,7 @@ def classification_report(y_true, prob, lift_fractions=(0.1, 0.2)):
         "log_loss": log_loss(y_true, prob),
     }
     for frac in lift_fractions:
-        report[f"lift_{round(frac * 100)}"] = lift(y_true, prob, frac)
+        report[f"lift_{int(round(frac * 100))}"] = lift(y_true, prob, frac)
     report["n"] = int(np.asarray(y_true).size)
     report["positive_rate"] = float(np.mean(np.asarray(y_true, dtype=float)))
     return report

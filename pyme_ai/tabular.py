@@ -206,8 +206,9 @@ def detect_kind(values, threshold=0.95, id_min_rows=50, sample=5000):
     distinct = {to_category(v) for v in present}
     if len(distinct) == 1:
         return "constant"
-    if all(isinstance(v, bool) for v in present) or (
-        len(distinct) == 2 and all(not math.isnan(to_bool(v)) for v in distinct)
+    # every distinct value a yes/no word (any case or spelling: "Yes", "yes", "sí")
+    if all(isinstance(v, bool) for v in present) or all(
+        not math.isnan(to_bool(v)) for v in distinct
     ):
         return "boolean"
     numbers = [to_float(v) for v in present]
@@ -364,10 +365,13 @@ class TabularPrep:
 
     def feature_columns(self):
         """For each matrix column, the source column it comes from (explanations)."""
-        return [
-            name.split("=", 1)[0] if "=" in name else name
-            for name in self.feature_names()
-        ]
+        sources = []
+        for info in self.columns:
+            if info.kind == "categorical":
+                sources.extend([info.name] * len(info.categories))
+            else:
+                sources.extend([info.name] * (2 if info.has_missing else 1))
+        return sources
 
     def to_matrix(self, table, reference_date=None):
         """Numeric matrix: one-hot categories; numbers with median fill + missing

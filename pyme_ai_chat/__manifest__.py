@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 {
     "name": "AI for SMEs: Website Chat",
-    "summary": "Website chat that answers visitors from your own knowledge, hands off to a person and captures leads",
+    "summary": "Website chat answering visitors from your own knowledge, with handoff",
     "version": "18.0.1.0.0",
     "category": "Website/Website",
     "author": "pyme_ai contributors",

@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 {
     "name": "AI for SMEs: Demand Forecasts",
-    "summary": "Demand forecasts, predicted stock-out dates and reorder suggestions on products",
+    "summary": "Demand forecasts, stock-out dates and reorder suggestions on products",
     "version": "18.0.1.0.0",
     "category": "Inventory/Inventory",
     "author": "pyme_ai contributors",

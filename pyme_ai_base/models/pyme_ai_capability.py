@@ -2,9 +2,10 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Training and applying engine models from scheduled jobs.
 
-A capability addon defines an AbstractModel inheriting ``pyme.ai.capability``, sets the
-``_ai_*`` class attributes and implements the hooks marked "override". Its two crons call
-``_cron_ai_train`` and ``_cron_ai_apply``; buttons call ``action_ai_train_now``.
+A capability addon defines an AbstractModel inheriting ``pyme.ai.capability``, sets
+the ``_ai_*`` class attributes and implements the hooks marked "override". Its two
+crons call ``_cron_ai_train`` and ``_cron_ai_apply``; buttons call
+``action_ai_train_now``.
 """
 
 import logging
@@ -41,9 +42,9 @@ class PymeAiCapability(models.AbstractModel):
     _ai_target_model = None
     _ai_apply_batch_size = 5000
 
-    # ------------------------------------------------------------------ hooks (override)
+    # ---------------------------------------------------------- hooks (override)
     def _ai_training_data(self):
-        """Read the training data of ``self.env.company`` (raise UserError if too little)."""
+        """Training data of ``self.env.company`` (UserError when too little)."""
         raise NotImplementedError
 
     def _ai_fit(self, data):
@@ -51,12 +52,13 @@ class PymeAiCapability(models.AbstractModel):
         raise NotImplementedError
 
     def _ai_evaluate(self, engine_model, data, result):
-        """Metrics of an older engine model on the holdout of ``result`` (or None).
+        """Metrics of an older engine model on the holdout of ``result``.
 
-        When implemented, the regression check compares both models on the same rows;
-        otherwise it compares with the holdout score stored with the active model.
+        When implemented, the regression check compares both models on the same
+        rows; otherwise (empty dict) it compares with the holdout score stored with
+        the active model.
         """
-        return None
+        return {}
 
     def _ai_apply_domain(self, ai_model):
         """Domain of ``_ai_target_model`` records still to process with ``ai_model``."""
@@ -75,7 +77,9 @@ class PymeAiCapability(models.AbstractModel):
         return None
 
     def _ai_cron(self, which):
-        xmlid = self._ai_train_cron_xmlid if which == "train" else self._ai_apply_cron_xmlid
+        xmlid = (
+            self._ai_train_cron_xmlid if which == "train" else self._ai_apply_cron_xmlid
+        )
         return self.env.ref(xmlid, raise_if_not_found=False) if xmlid else None
 
     def _ai_is_enabled(self):
@@ -129,7 +133,8 @@ class PymeAiCapability(models.AbstractModel):
             "params": {
                 "type": "info",
                 "message": self.env._(
-                    "Training has been queued; the new model will appear in AI > Models."
+                    "Training has been queued; the new model will appear in "
+                    "AI > Models."
                 ),
                 "sticky": False,
             },
@@ -162,8 +167,8 @@ class PymeAiCapability(models.AbstractModel):
     def _ai_train(self, trigger="cron"):
         """Train for ``self.env.company``; return the run.
 
-        The active model is kept when training raises or scores worse than it by more than
-        the configured margin; either way the run records why.
+        The active model is kept when training raises or scores worse than it by
+        more than the configured margin; either way the run records why.
         """
         company = self.env.company
         registry = self.env["pyme.ai.model"].sudo()
@@ -239,8 +244,8 @@ class PymeAiCapability(models.AbstractModel):
         margin = self._ai_regression_margin()
         if is_worse(result.score, old_value, margin, result.higher_is_better):
             return self.env._(
-                "Rejected: holdout %(metric)s %(new).4f is worse than the active model's "
-                "%(old).4f by more than the allowed margin %(margin).4f; "
+                "Rejected: holdout %(metric)s %(new).4f is worse than the active "
+                "model's %(old).4f by more than the allowed margin %(margin).4f; "
                 "the active model is kept.",
                 metric=result.primary_metric,
                 new=result.score,
@@ -251,13 +256,15 @@ class PymeAiCapability(models.AbstractModel):
 
     # ------------------------------------------------------------------ applying
     def _cron_ai_apply(self):
-        """One bounded batch per call; the cron runner calls again while work remains."""
+        """One bounded batch per call; the runner calls again while work remains."""
         if not self._ai_kind:
             return
         pending = []
         for company in self._ai_companies():
             capability = self.with_company(company)
-            ai_model = self.env["pyme.ai.model"].sudo()._get_active(self._ai_kind, company)
+            ai_model = (
+                self.env["pyme.ai.model"].sudo()._get_active(self._ai_kind, company)
+            )
             if not ai_model:
                 continue
             engine_model = ai_model._load_engine_model()

@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
@@ -111,7 +111,9 @@ class PymeAiModel(models.Model):
         for record in self:
             versions = record.library_versions or {}
             record.library_versions_text = ", ".join(
-                f"{name} {version}" for name, version in sorted(versions.items()) if version
+                f"{name} {version}"
+                for name, version in sorted(versions.items())
+                if version
             )
 
     @api.model
@@ -123,7 +125,9 @@ class PymeAiModel(models.Model):
         ):
             model = self.env[model_name]
             if model._ai_kind and model._ai_kind not in dict(kinds):
-                kinds.append((model._ai_kind, str(model._ai_kind_label or model._ai_kind)))
+                kinds.append(
+                    (model._ai_kind, str(model._ai_kind_label or model._ai_kind))
+                )
         return kinds
 
     def _metric_labels(self):
@@ -192,7 +196,9 @@ class PymeAiModel(models.Model):
         self.ensure_one()
         self.check_access("write")
         if not self.attachment_id:
-            raise UserError(self.env._("This model has no stored artifact to activate."))
+            raise UserError(
+                self.env._("This model has no stored artifact to activate.")
+            )
         if self._load_engine_model() is None:
             # refused: the reason is recorded on the model (no exception, so it is kept)
             return {
@@ -255,7 +261,9 @@ class PymeAiModel(models.Model):
         return f"pyme_ai:{secret}"
 
     @api.model
-    def _store_result(self, kind, company, result, duration, name=None, state="archived"):
+    def _store_result(
+        self, kind, company, result, duration, name=None, state="archived"
+    ):
         """Create a registry record holding ``result`` (a TrainingResult), signed."""
         data = persistence.dumps(
             result.model,
@@ -301,8 +309,9 @@ class PymeAiModel(models.Model):
     def _load_engine_model(self):
         """The verified engine object of this model, cached per worker.
 
-        A tampered, foreign or incompatible artifact is refused: the model is marked failed
-        with the reason, the refusal is posted on its chatter, and None is returned.
+        A tampered, foreign or incompatible artifact is refused: the model is marked
+        failed with the reason, the refusal is posted on its chatter, and None is
+        returned.
         """
         self.ensure_one()
         attachment = self.sudo().attachment_id

@@ -40,10 +40,11 @@ class ResConfigSettings(models.TransientModel):
     module_pyme_ai_chat = fields.Boolean(string="AI Website Chat")
 
     def set_values(self):
-        super().set_values()
+        res = super().set_values()
         days = max(self.pyme_ai_retrain_interval_days or 0, 1)
         capability = self.env["pyme.ai.capability"]
         for model_name in self.env.registry.descendants([capability._name], "_inherit"):
             cron = self.env[model_name]._ai_cron("train")
             if cron and (cron.interval_number, cron.interval_type) != (days, "days"):
                 cron.sudo().write({"interval_number": days, "interval_type": "days"})
+        return res

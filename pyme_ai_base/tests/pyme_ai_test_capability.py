@@ -1,6 +1,6 @@
 # Copyright 2026 pyme_ai contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""A throwaway capability, loaded only by the tests (odoo_test_helper.FakeModelLoader)."""
+"""A throwaway capability, loaded only by the tests (odoo_test_helper)."""
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression

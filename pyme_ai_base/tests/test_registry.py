@@ -25,7 +25,9 @@ class TestRegistry(PymeAiCase):
         cls.capability = cls.env["pyme.ai.test.capability"]
         cls.registry_model = cls.env["pyme.ai.model"]
         cls.ai_user = new_test_user(
-            cls.env, login="ai_user", groups="base.group_user,pyme_ai_base.pyme_ai_base_group_user"
+            cls.env,
+            login="ai_user",
+            groups="base.group_user,pyme_ai_base.pyme_ai_base_group_user",
         )
         cls.ai_manager = new_test_user(
             cls.env,

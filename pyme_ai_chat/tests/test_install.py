@@ -8,4 +8,3 @@ class TestInstall(TransactionCase):
     def test_settings_show_capability_installed(self):
         settings = self.env["res.config.settings"].create({})
         self.assertTrue(settings.module_pyme_ai_chat)
-
