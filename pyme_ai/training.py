@@ -6,6 +6,24 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+import numpy as np
+
+
+def json_safe(value):
+    """``value`` with numpy scalars made plain and non-finite floats made None.
+
+    Metrics and reports are stored as JSON (PostgreSQL jsonb has no NaN).
+    """
+    if isinstance(value, dict):
+        return {str(key): json_safe(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_safe(item) for item in value]
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, float | np.floating):
+        return float(value) if math.isfinite(value) else None
+    return value
+
 
 @dataclass
 class TrainingResult:
@@ -23,6 +41,10 @@ class TrainingResult:
     higher_is_better: bool = True
     n_rows: int = 0
     report: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        self.metrics = json_safe(self.metrics)
+        self.report = json_safe(self.report)
 
     @property
     def score(self):

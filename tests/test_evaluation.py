@@ -244,3 +244,22 @@ def test_training_result_score_and_defaults():
     assert a.higher_is_better is True and a.n_rows == 0
     a.report["x"] = 1
     assert b.report == {}
+
+
+def test_training_result_is_json_safe():
+    import json
+
+    import numpy as np
+
+    from pyme_ai.training import TrainingResult
+
+    result = TrainingResult(
+        model=None,
+        metrics={"rmsse": np.float64("nan"), "n": np.int64(3)},
+        primary_metric="rmsse",
+        report={"methods": {"ma3": [np.float32(0.5), float("inf")]}},
+    )
+    assert result.metrics == {"rmsse": None, "n": 3}
+    assert result.report == {"methods": {"ma3": [0.5, None]}}
+    assert result.score is None
+    json.dumps(result.metrics, allow_nan=False)
