@@ -1,0 +1,320 @@
+"""Benchmark of the FAQ / intent engine (``pyme_ai.chat``).
+
+Reads ``../shared/datasets/chat`` (relative to the repository root):
+- BANKING77-OOS (English): our model is trained on ``train/`` (in-scope only) and picks
+  its own "I don't know" threshold there (held-out variants and held-out intents; no OOS
+  data from the dataset is used). Scored on ``test/`` (in-scope accuracy = answered with
+  the right intent), ``id-oos/test`` and ``ood-oos/test`` (recall = refused).
+- Schuster et al. 2019, Spanish (``schuster2019_es``): in-scope only, top-1 accuracy,
+  plus the accuracy at the learnt threshold (refusals count as errors).
+
+Baseline: TF-IDF (word) + logistic regression, refusing below a max-probability
+threshold. Its threshold is given every advantage: the PASS line uses the threshold that
+maximises the mean of its in-scope accuracy and pooled OOS recall *on the test set
+itself* (a validation-chosen threshold is printed too). PASS needs our in-scope accuracy
+and our pooled OOS recall both above the baseline's at that threshold; Spanish PASS
+needs a higher top-1 accuracy (no OOS there, so the baseline's best threshold is "never
+refuse").
+
+Speed (one core: thread pools are pinned to 1): median and p95 latency of 1000 single
+``answer`` calls, and the full training time (threshold tuning included) on ~15k
+examples (BANKING77 train+valid, its id-oos train queries under their original intents,
+and the Spanish train+eval). Targets: < 5 ms per answer, < 60 s training; printed, not
+asserted.
+
+Run: ``python bench/chat.py`` (exit 1 when a quality target fails).
+"""
+
+from __future__ import annotations
+
+import os
+
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ[_var] = "1"
+
+import sys  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import numpy as np  # noqa: E402
+from sklearn.feature_extraction.text import TfidfVectorizer  # noqa: E402
+from sklearn.linear_model import LogisticRegression  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from pyme_ai.chat import train  # noqa: E402
+from pyme_ai.chat.offtopic import OFFTOPIC  # noqa: E402
+from pyme_ai.chat.text import normalize  # noqa: E402
+
+DATA = REPO.parent / "shared" / "datasets" / "chat"
+BANKING = DATA / "banking77_oos"
+SPANISH = DATA / "schuster2019_es"
+
+
+def read_split(folder, label_file="label"):
+    texts = (folder / "seq.in").read_text(encoding="utf-8").splitlines()
+    labels = (folder / label_file).read_text(encoding="utf-8").splitlines()
+    if len(texts) != len(labels):
+        raise SystemExit(f"{folder}: seq.in and {label_file} differ in length")
+    return texts, labels
+
+
+def read_tsv(path):
+    texts, labels = [], []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            cols = line.split("\t")
+            labels.append(cols[0])
+            texts.append(cols[2].strip())
+    return texts, labels
+
+
+# --- baseline
+class Baseline:
+    """TF-IDF (word) + logistic regression; confidence = max class probability."""
+
+    def __init__(self, texts, labels):
+        self.vec = TfidfVectorizer()
+        self.clf = LogisticRegression(max_iter=2000)
+        self.clf.fit(self.vec.fit_transform(texts), labels)
+
+    def predict(self, texts):
+        proba = self.clf.predict_proba(self.vec.transform(texts))
+        return self.clf.classes_[proba.argmax(axis=1)], proba.max(axis=1)
+
+
+def rates(pred, conf, truth, threshold, oos_conf):
+    """In-scope accuracy (answered and right), recall per OOS set at ``threshold``."""
+    acc = float(np.mean((conf >= threshold) & (pred == truth)))
+    recalls = [float(np.mean(c < threshold)) for c in oos_conf]
+    pooled = float(np.mean(np.concatenate([c < threshold for c in oos_conf])))
+    return acc, recalls, pooled
+
+
+def best_threshold(pred, conf, truth, oos_conf):
+    """Threshold maximising mean(in-scope accuracy, pooled OOS recall)."""
+    candidates = np.unique(np.concatenate([conf, *oos_conf]))
+    candidates = np.r_[
+        0.0, (candidates[:-1] + candidates[1:]) / 2, candidates[-1] + 1e-9
+    ]
+    scores = []
+    for t in candidates:
+        acc, _, pooled = rates(pred, conf, truth, t, oos_conf)
+        scores.append((acc + pooled) / 2)
+    return float(candidates[int(np.argmax(scores))])
+
+
+def matching_threshold(pred, conf, truth, target_acc):
+    """Highest baseline threshold whose in-scope accuracy reaches ``target_acc``."""
+    order = np.sort(np.unique(conf))[::-1]
+    for t in order:
+        if np.mean((conf >= t) & (pred == truth)) >= target_acc:
+            return float(t)
+    return 0.0
+
+
+# --- runs
+def ours_predict(model, texts):
+    answers = model.answer_batch(texts)
+    pred = np.array([a["intent"] if a["intent"] is not None else "" for a in answers])
+    conf = np.array([a["confidence"] for a in answers])
+    names, _ = model.confidences(texts)
+    return pred, conf, np.array(names)
+
+
+def bench_banking(lines, failures):
+    tr_x, tr_y = read_split(BANKING / "train")
+    va_x, va_y = read_split(BANKING / "valid")
+    te_x, te_y = read_split(BANKING / "test")
+    id_va, _ = read_split(BANKING / "id-oos" / "valid")
+    ood_va, _ = read_split(BANKING / "ood-oos" / "valid")
+    id_te, _ = read_split(BANKING / "id-oos" / "test")
+    ood_te, _ = read_split(BANKING / "ood-oos" / "test")
+    te_y = np.array(te_y)
+
+    started = time.perf_counter()
+    result = train(list(zip(tr_x, tr_y, strict=True)), random_state=0)
+    train_s = time.perf_counter() - started
+    model = result.model
+    pred, conf, top = ours_predict(model, te_x)
+    _, conf_id, _ = ours_predict(model, id_te)
+    _, conf_ood, _ = ours_predict(model, ood_te)
+    # answered with the right intent <=> pred == truth (refusals are "")
+    o_acc = float(np.mean(pred == te_y))
+    o_id = float(np.mean(conf_id < model.threshold))
+    o_ood = float(np.mean(conf_ood < model.threshold))
+    o_pooled = float(np.mean(np.r_[conf_id, conf_ood] < model.threshold))
+
+    base = Baseline(tr_x, tr_y)
+    b_pred, b_conf = base.predict(te_x)
+    b_oos = [base.predict(id_te)[1], base.predict(ood_te)[1]]
+    v_pred, v_conf = base.predict(va_x)
+    t_valid = best_threshold(
+        v_pred,
+        v_conf,
+        np.array(va_y),
+        [base.predict(id_va)[1], base.predict(ood_va)[1]],
+    )
+    t_test = best_threshold(b_pred, b_conf, te_y, b_oos)
+    t_match = matching_threshold(b_pred, b_conf, te_y, o_acc)
+    b_top1 = float(np.mean(b_pred == te_y))
+
+    overlap = len(
+        {normalize(t) for t in OFFTOPIC}
+        & {normalize(t) for t in [*te_x, *id_te, *ood_te]}
+    )
+    lines.append(
+        f"## BANKING77-OOS (English): train {len(tr_x)} in-scope queries, 50 intents; "
+        f"test {len(te_x)} in-scope, {len(id_te)} id-oos, {len(ood_te)} ood-oos"
+    )
+    lines.append("")
+    lines.append(
+        "| model | threshold (how chosen) | top-1 acc | in-scope acc | id-oos recall "
+        "| ood-oos recall | pooled OOS recall |"
+    )
+    lines.append("|---|---|---|---|---|---|---|")
+    lines.append(
+        f"| pyme_ai.chat | {model.threshold:.3f} (learnt on train only) | "
+        f"{np.mean(top == te_y):.3f} | {o_acc:.3f} | {o_id:.3f} | {o_ood:.3f} | "
+        f"{o_pooled:.3f} |"
+    )
+    for label, t in (
+        ("best on test (oracle)", t_test),
+        ("best on valid", t_valid),
+        ("matching our in-scope acc", t_match),
+    ):
+        acc, (r_id, r_ood), pooled = rates(b_pred, b_conf, te_y, t, b_oos)
+        lines.append(
+            f"| TF-IDF + LR baseline | {t:.3f} ({label}) | {b_top1:.3f} | {acc:.3f} | "
+            f"{r_id:.3f} | {r_ood:.3f} | {pooled:.3f} |"
+        )
+    lines.append("")
+    b_acc, _, b_pooled = rates(b_pred, b_conf, te_y, t_test, b_oos)
+    ok = o_acc > b_acc and o_pooled > b_pooled
+    lines.append(
+        f"{'PASS' if ok else 'FAIL'} banking77-oos: our in-scope acc {o_acc:.3f} vs "
+        f"{b_acc:.3f} and pooled OOS recall {o_pooled:.3f} vs {b_pooled:.3f} "
+        "(baseline at its oracle best-on-test threshold)"
+    )
+    if not ok:
+        failures.append("banking77-oos")
+    m = result.metrics
+    lines.append(
+        f"(training-time estimate from held-out variants/intents: in-scope acc "
+        f"{m['in_scope_accuracy']:.3f}, held-out-intent recall "
+        f"{m['heldout_intent_recall']:.3f}, off-topic recall "
+        f"{m['offtopic_recall']:.3f}; "
+        f"trained in {train_s:.1f} s; built-in off-topic sentences identical to a test "
+        f"query: {overlap})"
+    )
+    lines.append("")
+    return model, te_x
+
+
+def bench_spanish(lines, failures):
+    tr_x, tr_y = read_tsv(SPANISH / "train-es.tsv")
+    te_x, te_y = read_tsv(SPANISH / "eval-es.tsv")
+    te_y = np.array(te_y)
+    result = train(list(zip(tr_x, tr_y, strict=True)), random_state=0)
+    model = result.model
+    pred, _, top = ours_predict(model, te_x)
+    o_top1 = float(np.mean(top == te_y))
+    o_acc = float(np.mean(pred == te_y))
+    answered = float(np.mean(pred != ""))
+    b_pred, _ = Baseline(tr_x, tr_y).predict(te_x)
+    b_top1 = float(np.mean(b_pred == te_y))
+    lines.append(
+        f"## Schuster 2019 Spanish: train {len(tr_x)}, eval {len(te_x)}, "
+        f"{len(set(tr_y))} intents (in-scope only)"
+    )
+    lines.append("")
+    lines.append("| model | top-1 acc | acc at learnt threshold | answer rate |")
+    lines.append("|---|---|---|---|")
+    lines.append(
+        f"| pyme_ai.chat (threshold {model.threshold:.3f}) | {o_top1:.3f} | "
+        f"{o_acc:.3f} | {answered:.3f} |"
+    )
+    lines.append(
+        f"| TF-IDF + LR baseline (never refuses) | {b_top1:.3f} | {b_top1:.3f} "
+        "| 1.000 |"
+    )
+    lines.append("")
+    ok = o_top1 > b_top1
+    lines.append(
+        f"{'PASS' if ok else 'FAIL'} schuster-es: our top-1 accuracy {o_top1:.3f} vs "
+        f"baseline {b_top1:.3f} (at our threshold {1 - answered:.1%} of these in-scope "
+        'queries get "I don\'t know")'
+    )
+    lines.append("")
+    if not ok:
+        failures.append("schuster-es")
+
+
+def latency(model, queries, n=1000):
+    queries = [q for q in queries if q.strip()][:n]
+    model.answer(queries[0])  # warm-up
+    times = []
+    for q in queries:
+        started = time.perf_counter()
+        model.answer(q)
+        times.append(time.perf_counter() - started)
+    times = np.array(times) * 1000
+    return float(np.median(times)), float(np.percentile(times, 95)), len(times)
+
+
+def bench_speed(lines, banking_model, queries):
+    texts, labels = [], []
+    for split in ("train", "valid"):
+        x, y = read_split(BANKING / split)
+        texts += x
+        labels += y
+    x, y = read_split(BANKING / "id-oos" / "train", "label_original")
+    texts += x
+    labels += y
+    for name in ("train-es.tsv", "eval-es.tsv"):
+        x, y = read_tsv(SPANISH / name)
+        texts += x
+        labels += y
+    started = time.perf_counter()
+    big = train(list(zip(texts, labels, strict=True)), random_state=0)
+    train_s = time.perf_counter() - started
+    lines.append("## Speed (one core)")
+    lines.append("")
+    lines.append("| measure | value | target |")
+    lines.append("|---|---|---|")
+    lines.append(
+        f"| training on {len(texts)} examples, {big.metrics['n_intents']} intents "
+        f"(threshold tuning included) | {train_s:.1f} s | < 60 s |"
+    )
+    for name, model in (("BANKING77 model", banking_model), ("15k model", big.model)):
+        med, p95, n = latency(model, queries)
+        lines.append(
+            f"| answer latency, {name} ({n} single calls) | median {med:.2f} ms, "
+            f"p95 {p95:.2f} ms | < 5 ms |"
+        )
+    lines.append("")
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    lines.append(
+        f"(1-minute load average at the end: {load:.2f} on {os.cpu_count()} CPUs)"
+    )
+
+
+def main():
+    if not BANKING.is_dir() or not SPANISH.is_dir():
+        print(f"chat datasets not found under {DATA}: nothing to benchmark.")
+        return 0
+    lines, failures = ["# pyme_ai.chat benchmark", ""], []
+    banking_model, queries = bench_banking(lines, failures)
+    bench_spanish(lines, failures)
+    bench_speed(lines, banking_model, queries)
+    print("\n".join(lines))
+    if failures:
+        print(f"\nFAIL: {', '.join(failures)}")
+        return 1
+    print("\nAll quality targets PASS.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,266 @@
+"""``pyme-ai chat``: train an FAQ model, answer queries, evaluate on labelled queries.
+
+Files are JSONL, one object per line. Training: ``{"text", "intent", "lang"?}``; an
+intent of ``null`` or ``"__oos__"`` marks an out-of-scope example (used only to tune the
+"I don't know" threshold). Queries: ``{"text", ...}`` (other keys are ignored by
+``answer``; for ``evaluate`` the ``intent`` key is the truth, ``null``/``"__oos__"`` =
+out of scope)::
+
+    pyme-ai chat train faq.jsonl --model faq.model
+    pyme-ai chat answer --model faq.model queries.jsonl --out answers.jsonl
+    pyme-ai chat evaluate --train faq.jsonl --test queries.jsonl --json
+
+Model files are signed with the key in the environment variable ``PYME_AI_KEY``, or the
+development key ``pyme-ai-cli`` when it is unset.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+from .. import persistence
+from ..cli import CommandError
+from .data import OOS_LABEL, ChatDataError, is_oos, read_jsonl
+from .lang import LANGUAGES, detect_language
+from .model import ChatModel, train
+
+KEY_ENV = "PYME_AI_KEY"
+DEV_KEY = "pyme-ai-cli"
+KEY_HELP = f"model files are signed with ${KEY_ENV} (default dev key {DEV_KEY!r})"
+
+
+def cli_key():
+    return os.environ.get(KEY_ENV) or DEV_KEY
+
+
+def register(subparsers):
+    parser = subparsers.add_parser(
+        "chat",
+        help="FAQ chat: train an intent model, answer and evaluate queries",
+        description=__doc__.split("\n\n")[0],
+    )
+    sub = parser.add_subparsers(dest="chat_command", metavar="ACTION")
+    parser.set_defaults(func=lambda args: _usage(parser))
+
+    tr = sub.add_parser(
+        "train", help="train a model from an FAQ JSONL", epilog=KEY_HELP
+    )
+    tr.add_argument("faq", help='JSONL: {"text", "intent", "lang"?} per line')
+    tr.add_argument("--model", required=True, help="model file to write (signed)")
+    tr.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    tr.add_argument("--json", action="store_true", help="print metrics as JSON")
+    tr.set_defaults(func=cmd_train)
+
+    an = sub.add_parser("answer", help="answer each query of a JSONL", epilog=KEY_HELP)
+    an.add_argument("queries", help='JSONL: {"text", ...} per line')
+    an.add_argument("--model", required=True, help="model file made by `chat train`")
+    an.add_argument(
+        "--out", required=True, help="answers JSONL to write ('-' = stdout)"
+    )
+    an.add_argument("--threshold", type=float, help="override the learnt threshold")
+    an.set_defaults(func=cmd_answer)
+
+    ev = sub.add_parser(
+        "evaluate",
+        help="in-scope accuracy and out-of-scope recall on labelled queries",
+        epilog=KEY_HELP,
+    )
+    source = ev.add_mutually_exclusive_group(required=True)
+    source.add_argument("--train", help="FAQ JSONL to train on first")
+    source.add_argument("--model", help="model file made by `chat train`")
+    ev.add_argument("--test", required=True, help='JSONL: {"text", "intent"} per line')
+    ev.add_argument("--seed", type=int, default=0, help="random seed for --train")
+    ev.add_argument("--threshold", type=float, help="override the learnt threshold")
+    ev.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    ev.set_defaults(func=cmd_evaluate)
+
+
+def _usage(parser):
+    parser.print_help()
+    return 2
+
+
+def _load_model(path):
+    try:
+        model = persistence.load(path, cli_key())
+    except persistence.PersistenceError as exc:
+        raise CommandError(f"{path}: {exc}") from None
+    if not isinstance(model, ChatModel):
+        raise CommandError(f"{path}: not a chat model")
+    return model
+
+
+def _train(path, seed):
+    try:
+        return train(read_jsonl(path, require=("text", "intent")), random_state=seed)
+    except ChatDataError as exc:
+        raise CommandError(
+            f"{path}: {exc}" if path not in str(exc) else str(exc)
+        ) from None
+
+
+def cmd_train(args):
+    result = _train(args.faq, args.seed)
+    model = result.model
+    persistence.dump(
+        model,
+        args.model,
+        cli_key(),
+        metadata={
+            "capability": "chat",
+            "intents": len(model.intents),
+            "threshold": model.threshold,
+            "metrics": _jsonable(result.metrics),
+        },
+    )
+    if args.json:
+        print(
+            json.dumps({"metrics": _jsonable(result.metrics), "report": result.report})
+        )
+        return 0
+    m = result.metrics
+    print(f"model written to {args.model}")
+    print(
+        f"{m['n_examples']} variants, {m['n_intents']} intents, "
+        f"threshold {m['threshold']:.3f} (learnt on held-out variants)"
+    )
+    print("held-out estimate:")
+    for key in (
+        "in_scope_accuracy",
+        "top1_accuracy",
+        "answer_rate",
+        "oos_recall",
+        "heldout_intent_recall",
+        "offtopic_recall",
+        "labelled_oos_recall",
+        *(f"in_scope_accuracy_{lang}" for lang in LANGUAGES),
+    ):
+        if m.get(key) is not None:
+            print(f"  {key:24s} {m[key]:.3f}")
+    return 0
+
+
+def cmd_answer(args):
+    model = _load_model(args.model)
+    try:
+        rows = read_jsonl(args.queries)
+    except ChatDataError as exc:
+        raise CommandError(str(exc)) from None
+    answers = model.answer_batch([r["text"] for r in rows], threshold=args.threshold)
+    lines = [
+        json.dumps(
+            {
+                "text": row["text"],
+                "intent": a["intent"],
+                "confidence": round(a["confidence"], 4),
+                "lang": a["lang"],
+            },
+            ensure_ascii=False,
+        )
+        for row, a in zip(rows, answers, strict=True)
+    ]
+    if args.out == "-":
+        sys.stdout.write("".join(line + "\n" for line in lines))
+    else:
+        with open(args.out, "w", encoding="utf-8") as handle:
+            handle.write("".join(line + "\n" for line in lines))
+    return 0
+
+
+def evaluate_answers(model, rows, threshold=None):
+    """Metrics for labelled query rows (``text``, ``intent``; ``lang`` optional).
+
+    A true intent the model does not know counts as out of scope (it cannot answer it).
+    """
+    answers = model.answer_batch([r["text"] for r in rows], threshold=threshold)
+    known = set(model.intents)
+    groups = {"all": {"in": [], "in_top": [], "in_answered": [], "oos": []}}
+    unknown = set()
+    top_names, _ = model.confidences([r["text"] for r in rows])
+    for row, a, top in zip(rows, answers, top_names, strict=True):
+        truth = row.get("intent")
+        lang = row.get("lang") or detect_language(row["text"], model.default_lang)[0]
+        for key in ("all", lang):
+            g = groups.setdefault(
+                key, {"in": [], "in_top": [], "in_answered": [], "oos": []}
+            )
+            if is_oos(truth) or str(truth) not in known:
+                g["oos"].append(a["intent"] is None)
+            else:
+                g["in"].append(a["intent"] == str(truth))
+                g["in_top"].append(top == str(truth))
+                g["in_answered"].append(a["intent"] is not None)
+        if not is_oos(truth) and str(truth) not in known:
+            unknown.add(str(truth))
+    out = {}
+    for key, g in groups.items():
+        out[key] = {
+            "n_in_scope": len(g["in"]),
+            "n_out_of_scope": len(g["oos"]),
+            "in_scope_accuracy": _mean(g["in"]),
+            "top1_accuracy": _mean(g["in_top"]),
+            "answer_rate": _mean(g["in_answered"]),
+            "oos_recall": _mean(g["oos"]),
+        }
+    return {
+        "threshold": model.threshold if threshold is None else threshold,
+        "metrics": out,
+        "unknown_test_intents": sorted(unknown),
+    }
+
+
+def _mean(values):
+    return sum(values) / len(values) if values else None
+
+
+def cmd_evaluate(args):
+    model = (
+        _train(args.train, args.seed).model if args.train else _load_model(args.model)
+    )
+    try:
+        rows = read_jsonl(args.test, require=("text", "intent"))
+    except ChatDataError as exc:
+        raise CommandError(str(exc)) from None
+    if not rows:
+        raise CommandError(f"{args.test}: no queries")
+    result = evaluate_answers(model, rows, args.threshold)
+    if args.json:
+        print(json.dumps(result))
+        return 0
+    print(
+        f"threshold {result['threshold']:.3f}; "
+        f"out-of-scope label: null or {OOS_LABEL!r}"
+    )
+    print(
+        "| queries | in-scope | OOS | in-scope acc | top-1 acc | answer rate "
+        "| OOS recall |"
+    )
+    print("|---|---|---|---|---|---|---|")
+    for key, m in result["metrics"].items():
+        cells = [
+            _fmt(m[k])
+            for k in ("in_scope_accuracy", "top1_accuracy", "answer_rate", "oos_recall")
+        ]
+        print(
+            f"| {key} | {m['n_in_scope']} | {m['n_out_of_scope']} | "
+            + " | ".join(cells)
+            + " |"
+        )
+    if result["unknown_test_intents"]:
+        print(
+            "intents unknown to the model (counted as out of scope): "
+            + ", ".join(result["unknown_test_intents"])
+        )
+    return 0
+
+
+def _fmt(value):
+    return "-" if value is None else f"{value:.3f}"
+
+
+def _jsonable(metrics):
+    return {
+        k: (None if isinstance(v, float) and v != v else v) for k, v in metrics.items()
+    }

@@ -1,0 +1,210 @@
+"""Text features and the scorer behind the FAQ model.
+
+``Scorer`` turns question variants into TF-IDF vectors (character 3-5-grams inside word
+boundaries on normalised text, plus stemmed word uni- and bi-grams), fits two linear
+classifiers on them and keeps the variants for nearest-neighbour look-ups. For each
+query it returns the predicted intent and a row of "how sure can we be" features
+(classifier margins, similarity to the closest variants and to the intent centroid,
+share of the query's words the intent has seen). A small meta-model (see ``model``)
+turns that row into a confidence.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import SGDClassifier
+from sklearn.pipeline import FeatureUnion
+from sklearn.preprocessing import MultiLabelBinarizer
+from sklearn.preprocessing import normalize as l2_normalize
+from sklearn.svm import LinearSVC
+
+from .text import STOPWORDS, normalize, stem, stems, words
+
+#: Relative weight of the character block vs the word block (squared-norm shares).
+CHAR_WEIGHT = 0.6
+#: Softmax temperature, relative to the median winning decision value in training.
+TEMPERATURE = 0.2
+
+FEATURE_NAMES = (
+    "svc_p1", "svc_margin", "svc_max", "svc_second", "svc_entropy",
+    "sgd_p1", "sgd_margin", "sgd_max", "sgd_second",
+    "agree", "sgd_p_at_pred",
+    "knn_max", "knn_pred", "knn_agree", "centroid_cos",
+    "known_words", "intent_coverage", "vocab_coverage", "log_words",
+    "content_known", "content_intent",
+)  # fmt: skip
+
+
+def word_ngrams(text):
+    """Stemmed word unigrams and bigrams (the word analyzer; module level to pickle)."""
+    tokens = stems(text)
+    return tokens + [f"{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False)]
+
+
+def make_vectorizer():
+    char = TfidfVectorizer(
+        analyzer="char_wb",
+        ngram_range=(3, 5),
+        preprocessor=normalize,
+        lowercase=False,
+        sublinear_tf=True,
+        dtype=np.float32,
+    )
+    word = TfidfVectorizer(analyzer=word_ngrams, sublinear_tf=True, dtype=np.float32)
+    return FeatureUnion(
+        [("char", char), ("word", word)],
+        transformer_weights={
+            "char": math.sqrt(CHAR_WEIGHT),
+            "word": math.sqrt(1 - CHAR_WEIGHT),
+        },
+    )
+
+
+def _linear_weights(clf):
+    """``(features x intents, intents)`` float32 weights of a fitted linear model."""
+    coef, intercept = clf.coef_, clf.intercept_
+    if coef.shape[0] == 1:  # binary problem: one row for the positive class
+        coef, intercept = np.vstack([-coef, coef]), np.r_[-intercept, intercept]
+    return np.ascontiguousarray(coef.T, dtype=np.float32), intercept.astype(np.float32)
+
+
+def _softmax(scores, temperature):
+    z = scores / temperature
+    z = z - z.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+class Scorer:
+    """Vectoriser + classifiers + nearest-variant index for one set of intents.
+
+    ``fit`` takes texts and integer intent codes ``0..n_intents-1`` (all present).
+    """
+
+    def __init__(self, random_state=0):
+        self.random_state = random_state
+
+    def fit(self, texts, codes):
+        codes = np.asarray(codes)
+        order = np.argsort(codes, kind="stable")
+        texts = [texts[i] for i in order]
+        codes = codes[order]
+        self.n_intents = int(codes.max()) + 1
+        union = make_vectorizer()
+        matrix = union.fit_transform(texts)
+        # nearest-variant index: features x rows, rows grouped by intent
+        index = matrix.T.tocsr()
+        self.starts = np.searchsorted(codes, np.arange(self.n_intents))
+        onehot = MultiLabelBinarizer(classes=range(self.n_intents), sparse_output=True)
+        members = onehot.fit_transform([[c] for c in codes])
+        centroids = l2_normalize(members.T @ matrix).T.tocsr()
+        svc = LinearSVC(C=0.5, max_iter=10000, random_state=self.random_state)
+        sgd = SGDClassifier(
+            loss="modified_huber",
+            alpha=1e-4,
+            max_iter=1000,
+            tol=1e-3,
+            random_state=self.random_state,
+        )
+        # keep only the weights, transposed and contiguous: sparse @ dense is then fast
+        linear = [_linear_weights(clf.fit(matrix, codes)) for clf in (svc, sgd)]
+        self.intercepts = [b for _, b in linear]
+        self.temperatures = [
+            TEMPERATURE * max(float(np.median((matrix @ w + b).max(axis=1))), 1e-3)
+            for w, b in linear
+        ]
+        # at answer time each block (char, word) is used on its own: no FeatureUnion
+        # overhead nor sparse hstack; weights, index and centroids are split by rows
+        self.blocks = []
+        start = 0
+        for name, vectorizer in union.transformer_list:
+            stop = start + len(vectorizer.vocabulary_)
+            self.blocks.append(
+                {
+                    "vectorizer": vectorizer,
+                    "scale": union.transformer_weights[name],
+                    "weights": [np.ascontiguousarray(w[start:stop]) for w, _ in linear],
+                    "index": index[start:stop],
+                    "centroids": centroids[start:stop],
+                }
+            )
+            start = stop
+        word = union.transformer_list[1][1]
+        self.idf = {term: float(word.idf_[i]) for term, i in word.vocabulary_.items()}
+        self.max_idf = float(word.idf_.max())
+        self.intent_words = [set() for _ in range(self.n_intents)]
+        for text, code in zip(texts, codes, strict=True):
+            self.intent_words[code].update(stems(text))
+        return self
+
+    def transform(self, texts):
+        """Per-block TF-IDF matrices of ``texts`` (already weighted)."""
+        return [b["vectorizer"].transform(texts) * b["scale"] for b in self.blocks]
+
+    def _decisions(self, mats, which):
+        total = self.intercepts[which].astype(np.float64)
+        for m, b in zip(mats, self.blocks, strict=True):
+            total = total + m @ b["weights"][which]
+        return total
+
+    def similarities(self, mats):
+        """Cosine similarity of each query to every stored variant (dense array)."""
+        pairs = zip(mats, self.blocks, strict=True)
+        return sum((m @ b["index"]).toarray() for m, b in pairs)
+
+    def score(self, texts):
+        """``(predicted intent codes, feature rows)`` for ``texts``."""
+        mats = self.transform(texts)
+        rows = np.arange(len(texts))
+        d_svc = self._decisions(mats, 0)
+        d_sgd = self._decisions(mats, 1)
+        p_svc = _softmax(d_svc, self.temperatures[0])
+        p_sgd = _softmax(d_sgd, self.temperatures[1])
+        pred = d_svc.argmax(axis=1)
+        sims = self.similarities(mats)
+        per_intent = np.maximum.reduceat(sims, self.starts, axis=1)
+        centroid = sum(
+            (m @ b["centroids"]).toarray()
+            for m, b in zip(mats, self.blocks, strict=True)
+        )
+        cols = []
+        for d, p in ((d_svc, p_svc), (d_sgd, p_sgd)):
+            top2 = np.sort(p, axis=1)[:, -2:] if p.shape[1] > 1 else np.c_[p * 0, p]
+            dtop2 = np.sort(d, axis=1)[:, -2:]
+            cols += [top2[:, 1], top2[:, 1] - top2[:, 0], dtop2[:, 1], dtop2[:, 0]]
+            if d is d_svc:
+                entropy = -(p * np.log(np.clip(p, 1e-12, 1.0))).sum(axis=1)
+                cols.append(entropy / math.log(max(self.n_intents, 2)))
+        cols += [
+            (d_sgd.argmax(axis=1) == pred).astype(float),
+            p_sgd[rows, pred],
+            per_intent.max(axis=1),
+            per_intent[rows, pred],
+            (per_intent.argmax(axis=1) == pred).astype(float),
+            centroid[rows, pred],
+        ]
+        coverage = [self._coverage(t, c) for t, c in zip(texts, pred, strict=True)]
+        cols += list(np.array(coverage).T)
+        return pred, np.column_stack(cols).astype(np.float64), sims
+
+    def _coverage(self, text, code):
+        normal = words(text)
+        tokens = [stem(w) for w in normal]
+        content = [t for w, t in zip(normal, tokens, strict=True) if w not in STOPWORDS]
+        if not tokens:
+            return 0.0, 0.0, 0.0, 0.0, 0.0, 0.0
+        weights = [self.idf.get(t, self.max_idf) for t in tokens]
+        total = sum(weights)
+        known = [t in self.idf for t in tokens]
+        seen = self.intent_words[code]
+        return (
+            sum(known) / len(tokens),
+            sum(w for t, w in zip(tokens, weights, strict=True) if t in seen) / total,
+            sum(w for w, k in zip(weights, known, strict=True) if k) / total,
+            math.log1p(len(tokens)),
+            sum(t in self.idf for t in content) / len(content) if content else 1.0,
+            sum(t in seen for t in content) / len(content) if content else 1.0,
+        )

@@ -1,0 +1,421 @@
+"""FAQ / intent model: ``train`` -> ``TrainingResult`` whose ``model.answer(text)``
+returns ``{"intent": name or None, "confidence": float, "lang": "es"|"en"}``.
+
+How the "I don't know" threshold is learnt, with in-scope data only
+-------------------------------------------------------------------
+Question variants are split into K folds and, independently, the intents into K groups.
+For fold k a scorer is trained without fold k's variants and without group k's intents,
+then scores (a) fold k's variants of the remaining intents (in-scope: correct or not),
+(b) every variant of group k's intents: real questions about something the model does
+not cover, like a customer asking about a service the business does not list, and (c) a
+built-in list of generic off-topic messages (``offtopic``; those resembling the FAQ are
+dropped), plus any training lines labelled out of scope (``null`` / ``"__oos__"``).
+
+A meta-model learns, from the scorer's features, the probability that an answer is right
+(positives: in-scope answered correctly; negatives: everything else, each kind of
+out-of-scope weighted to an equal share of the in-scope weight). Its out-of-fold
+probabilities pick the threshold that maximises the mean of in-scope accuracy (answered
+and right) and out-of-scope recall (refused); that estimate is also what ``metrics``
+report. Finally the scorer is refitted on everything and the meta-model on all rows.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+
+import numpy as np
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from ..training import TrainingResult
+from .data import OOS_LABEL, prepare_examples
+from .features import FEATURE_NAMES, Scorer
+from .lang import LANGUAGES, detect_language
+from .offtopic import OFFTOPIC_EN, OFFTOPIC_ES
+from .text import normalize
+
+__all__ = ["ChatModel", "train", "choose_threshold"]
+
+#: Rows of in-scope held-out variants to collect before stopping cross-validation early.
+EVAL_BUDGET = 3000
+#: Off-topic sentences this similar (cosine) to an FAQ variant are not negatives.
+OFFTOPIC_MAX_SIMILARITY = 0.5
+#: Below this many positive (or negative) meta rows the meta-model is a logistic
+#: regression, above it gradient boosting.
+GBM_MIN_ROWS = 300
+GBM_TREES = 100
+GBM_LEARNING_RATE = 0.1
+#: Language detection below this confidence falls back to the FAQ's main language.
+LANG_MIN_CONFIDENCE = 0.7
+
+KIND_IN, KIND_HELDOUT_INTENT, KIND_OFFTOPIC, KIND_LABELLED_OOS = 0, 1, 2, 3
+KIND_NAMES = {
+    KIND_HELDOUT_INTENT: "heldout_intent_recall",
+    KIND_OFFTOPIC: "offtopic_recall",
+    KIND_LABELLED_OOS: "labelled_oos_recall",
+}
+
+
+class ChatModel:
+    """A trained FAQ model. Pickle it with ``pyme_ai.persistence``."""
+
+    def __init__(self, intents, scorer, meta, threshold, languages, default_lang):
+        self.intents = list(intents)
+        self.scorer = scorer
+        self.meta = meta
+        self.threshold = float(threshold)
+        self.languages = languages  # intent -> sorted list of languages with variants
+        self.default_lang = default_lang
+
+    def confidences(self, texts):
+        """``(predicted intent names, confidences)`` before applying the threshold."""
+        codes, feats, _ = self.scorer.score(list(texts))
+        conf = _meta_predict(self.meta, feats)
+        return [self.intents[c] for c in codes], conf
+
+    def answer_batch(self, texts, *, threshold=None):
+        """One answer dict per text (see ``answer``)."""
+        texts = [t if isinstance(t, str) else "" for t in texts]
+        if not texts:
+            return []
+        threshold = self.threshold if threshold is None else float(threshold)
+        names, conf = self.confidences(texts)
+        out = []
+        for text, name, c in zip(texts, names, conf, strict=True):
+            c = float(c) if normalize(text) else 0.0
+            lang, lang_conf = detect_language(text, default=self.default_lang)
+            if lang_conf < LANG_MIN_CONFIDENCE:
+                lang = self.default_lang
+            out.append(
+                {
+                    "intent": name if c >= threshold else None,
+                    "confidence": c,
+                    "lang": lang,
+                }
+            )
+        return out
+
+    def answer(self, text, *, threshold=None):
+        """``{"intent": name or None, "confidence": 0..1, "lang": "es"|"en"}``.
+
+        ``intent`` is None ("I don't know") when the confidence is below ``threshold``
+        (default: the one learnt at training time). ``confidence`` estimates the
+        probability that the intent is right. ``lang`` is the visitor's language (the
+        FAQ's main language when the message is too short to tell).
+        """
+        return self.answer_batch([text], threshold=threshold)[0]
+
+    def __repr__(self):
+        return (
+            f"ChatModel({len(self.intents)} intents, threshold={self.threshold:.3f}, "
+            f"default_lang={self.default_lang!r})"
+        )
+
+
+# --- meta-model
+def _kind_weights(kinds):
+    """In-scope rows weigh 1; each out-of-scope kind gets an equal share of that."""
+    kinds = np.asarray(kinds)
+    n_in = int((kinds == KIND_IN).sum())
+    present = [k for k in KIND_NAMES if (kinds == k).any()]
+    weights = np.ones(len(kinds))
+    for k in present:
+        mask = kinds == k
+        weights[mask] = n_in / len(present) / mask.sum()
+    return weights
+
+
+def _fit_meta(feats, labels, kinds, random_state):
+    labels = np.asarray(labels)
+    n_pos, n_neg = int(labels.sum()), int((1 - labels).sum())
+    if n_pos == 0 or n_neg == 0:
+        return None
+    weights = _kind_weights(kinds)
+    if min(n_pos, n_neg) >= GBM_MIN_ROWS:
+        meta = HistGradientBoostingClassifier(
+            max_iter=GBM_TREES,
+            learning_rate=GBM_LEARNING_RATE,
+            max_leaf_nodes=15,
+            l2_regularization=1.0,
+            early_stopping=False,
+            random_state=random_state,
+        )
+        meta.fit(feats, labels, sample_weight=weights)
+    else:
+        meta = make_pipeline(StandardScaler(), LogisticRegression(C=0.5, max_iter=2000))
+        meta.fit(feats, labels, logisticregression__sample_weight=weights)
+    return meta
+
+
+def _meta_predict(meta, feats):
+    if meta is None:  # degenerate training data: the classifier's own probability
+        return feats[:, FEATURE_NAMES.index("svc_p1")]
+    return meta.predict_proba(feats)[:, 1]
+
+
+def _rates(conf, correct, kinds, threshold):
+    """In-scope accuracy (answered and right), answer rate and recall per OOS kind."""
+    accept = conf >= threshold
+    ins = kinds == KIND_IN
+    out = {
+        "in_scope_accuracy": float((accept & correct)[ins].mean()),
+        "answer_rate": float(accept[ins].mean()),
+    }
+    recalls = []
+    for kind, name in KIND_NAMES.items():
+        mask = kinds == kind
+        if mask.any():
+            out[name] = float((~accept[mask]).mean())
+            recalls.append(out[name])
+    out["oos_recall"] = float(np.mean(recalls)) if recalls else None
+    return out
+
+
+def choose_threshold(conf, correct, kinds):
+    """Threshold maximising mean(in-scope accuracy, OOS recall) on scored held-out rows.
+
+    ``conf``: confidences; ``correct``: bool, right intent (in-scope rows); ``kinds``:
+    row kinds (``KIND_IN`` or an out-of-scope kind). OOS recall is the mean over the
+    kinds present.
+    Returns the midpoint between the last accepted and the first refused confidence.
+    """
+    conf = np.asarray(conf, dtype=float)
+    correct = np.asarray(correct, dtype=bool)
+    kinds = np.asarray(kinds)
+    ins = kinds == KIND_IN
+    oos_kinds = [k for k in KIND_NAMES if (kinds == k).any()]
+    if not ins.any() or not oos_kinds:
+        raise ValueError("need in-scope and out-of-scope rows to choose a threshold")
+    # gain of accepting each row: + for a right in-scope answer, - for an OOS row
+    gain = np.where(ins & correct, 0.5 / ins.sum(), 0.0)
+    for k in oos_kinds:
+        mask = kinds == k
+        gain[mask] = -0.5 / len(oos_kinds) / mask.sum()
+    order = np.argsort(-conf, kind="stable")
+    sorted_conf = conf[order]
+    cumulative = np.cumsum(gain[order])
+    # only cut between distinct confidences: accept the first i rows (i = 0..n)
+    last_of_value = np.r_[sorted_conf[1:] != sorted_conf[:-1], True]
+    candidates = np.r_[0.0, np.where(last_of_value, cumulative, -np.inf)]
+    best = int(np.argmax(candidates))  # accept the top ``best`` rows
+    if best == 0:
+        return float(np.nextafter(sorted_conf[0], np.inf))
+    if best == len(conf):
+        return float(sorted_conf[-1])
+    return float((sorted_conf[best - 1] + sorted_conf[best]) / 2)
+
+
+# --- cross-validation
+def _assign_folds(texts, codes, n_folds, rng):
+    """Stratified fold per variant; duplicates (after normalising) share a fold."""
+    folds = np.empty(len(codes), dtype=int)
+    for code in np.unique(codes):
+        idx = np.flatnonzero(codes == code)
+        keys = {}
+        for i in idx:
+            keys.setdefault(normalize(texts[i]), []).append(i)
+        groups = list(keys.values())
+        offset = rng.integers(n_folds)
+        for j, g in enumerate(rng.permutation(len(groups))):
+            folds[groups[g]] = (j + offset) % n_folds
+    return folds
+
+
+def _cross_validate(texts, codes, negatives, n_folds, rng, random_state):
+    """Score held-out rows with fold scorers.
+
+    Returns features, correct flags, kinds, fold ids and source example indices (-1 for
+    rows that are not training examples).
+    """
+    n_intents = int(codes.max()) + 1
+    folds = _assign_folds(texts, codes, n_folds, rng)
+    # hold out whole intents only when at least two remain to train on
+    hold_intents = n_intents >= 3
+    groups = rng.permutation(n_intents) % n_folds
+    if hold_intents and n_intents < n_folds:
+        groups = rng.permutation(n_intents)  # one intent per fold, some folds none
+    feats, correct, kinds, fold_ids, sources = [], [], [], [], []
+    n_in_scored = 0
+    for k in range(n_folds):
+        held_group = groups[codes] == k if hold_intents else np.zeros(len(codes), bool)
+        fit_mask = (folds != k) & ~held_group
+        fit_codes = codes[fit_mask]
+        present = np.unique(fit_codes)
+        if len(present) < 2:
+            continue
+        remap = np.full(n_intents, -1)
+        remap[present] = np.arange(len(present))
+        scorer = Scorer(random_state).fit(
+            [texts[i] for i in np.flatnonzero(fit_mask)], remap[fit_codes]
+        )
+        eval_in = np.flatnonzero((folds == k) & ~held_group & (remap[codes] >= 0))
+        eval_out = np.flatnonzero(held_group)
+        batches = [(eval_in, KIND_IN), (eval_out, KIND_HELDOUT_INTENT)]
+        for kind, items in negatives.items():
+            if kind == KIND_LABELLED_OOS:
+                items = items[k::n_folds]
+            batches.append((items, kind))
+        for batch, kind in batches:
+            if not len(batch):
+                continue
+            is_index = kind in (KIND_IN, KIND_HELDOUT_INTENT)
+            pred, f, _ = scorer.score([texts[i] for i in batch] if is_index else batch)
+            ok = (
+                pred == remap[codes[batch]]
+                if kind == KIND_IN
+                else np.zeros(len(batch), bool)
+            )
+            feats.append(f)
+            correct.append(ok)
+            kinds.append(np.full(len(batch), kind))
+            fold_ids.append(np.full(len(batch), k))
+            sources.append(np.asarray(batch) if is_index else np.full(len(batch), -1))
+        n_in_scored += len(eval_in)
+        if n_in_scored >= EVAL_BUDGET and len(set(np.concatenate(fold_ids))) >= 2:
+            break
+    return (
+        np.vstack(feats),
+        np.concatenate(correct),
+        np.concatenate(kinds),
+        np.concatenate(fold_ids),
+        np.concatenate(sources),
+    )
+
+
+def _out_of_fold_confidence(feats, labels, kinds, fold_ids, random_state):
+    conf = np.empty(len(labels))
+    for k in np.unique(fold_ids):
+        test = fold_ids == k
+        meta = _fit_meta(feats[~test], labels[~test], kinds[~test], random_state)
+        conf[test] = _meta_predict(meta, feats[test])
+    return conf
+
+
+# --- training
+def _offtopic_negatives(scorer, langs):
+    """Built-in off-topic sentences in the FAQ's languages, unless near a variant."""
+    pool = []
+    if "en" in langs:
+        pool += OFFTOPIC_EN
+    if "es" in langs:
+        pool += OFFTOPIC_ES
+    if not pool:
+        return []
+    sims = scorer.similarities(scorer.transform(pool))
+    best = sims.max(axis=1)
+    return [t for t, s in zip(pool, best, strict=True) if s < OFFTOPIC_MAX_SIMILARITY]
+
+
+def _per_language(conf, correct, kinds, langs, threshold):
+    out = {}
+    for lang in LANGUAGES:
+        mask = (kinds == KIND_IN) & (langs == lang)
+        if mask.any():
+            out[f"in_scope_accuracy_{lang}"] = float(
+                ((conf >= threshold) & correct)[mask].mean()
+            )
+    return out
+
+
+def train(examples, *, random_state=0, n_folds=5, threshold=None):
+    """Train an FAQ model from (question variant -> intent) examples.
+
+    ``examples``: dicts ``{"text", "intent", "lang" (optional)}`` or
+    ``(text, intent[, lang])`` tuples; intent ``None``/``"__oos__"`` marks an
+    out-of-scope example (used only to tune the threshold). Needs >= 2 intents with >= 3
+    variants each (``TooFewIntentsError``, ``TooFewVariantsError``,
+    ``EmptyTrainingDataError``; all ``ChatDataError``, a ValueError).
+    ``threshold``: force a confidence threshold instead of the learnt one.
+
+    Returns a ``TrainingResult``: ``model`` is a ``ChatModel``; ``metrics`` are
+    estimated on held-out variants (see the module docstring); ``primary_metric`` is
+    ``"in_scope_accuracy"`` (share of held-out in-scope questions answered with the
+    right intent at the chosen threshold).
+    """
+    started = time.perf_counter()
+    data = prepare_examples(examples)
+    rng = np.random.default_rng(random_state)
+    intents = sorted(set(data.intents))
+    code_of = {name: i for i, name in enumerate(intents)}
+    codes = np.array([code_of[name] for name in data.intents])
+    langs = np.array(
+        [
+            lang or detect_language(text)[0]
+            for text, lang in zip(data.texts, data.langs, strict=True)
+        ]
+    )
+    lang_counts = Counter(langs.tolist())
+    default_lang = "es" if lang_counts["es"] >= lang_counts["en"] else "en"
+
+    final = Scorer(random_state).fit(data.texts, codes)
+    negatives = {KIND_OFFTOPIC: _offtopic_negatives(final, set(lang_counts))}
+    if data.oos_texts:
+        negatives[KIND_LABELLED_OOS] = list(data.oos_texts)
+    n_folds = int(max(2, min(n_folds, Counter(codes.tolist()).most_common()[-1][1])))
+    feats, correct, kinds, fold_ids, sources = _cross_validate(
+        data.texts, codes, negatives, n_folds, rng, random_state
+    )
+    labels = (correct & (kinds == KIND_IN)).astype(int)
+    oof = _out_of_fold_confidence(feats, labels, kinds, fold_ids, random_state)
+    if (kinds != KIND_IN).any():
+        learnt = choose_threshold(oof, correct, kinds)
+    else:  # nothing out of scope to learn from: keep 95% of the right answers
+        right = oof[(kinds == KIND_IN) & correct]
+        learnt = float(np.quantile(right, 0.05, method="lower")) if right.size else 0.5
+    chosen = learnt if threshold is None else float(threshold)
+    meta = _fit_meta(feats, labels, kinds, random_state)
+
+    model = ChatModel(
+        intents,
+        final,
+        meta,
+        chosen,
+        {
+            name: sorted(set(langs[codes == code].tolist()))
+            for name, code in code_of.items()
+        },
+        default_lang,
+    )
+    metrics = _rates(oof, correct, kinds, chosen)
+    ins = kinds == KIND_IN
+    metrics["top1_accuracy"] = float(correct[ins].mean())
+    metrics["balanced_score"] = (
+        (metrics["in_scope_accuracy"] + metrics["oos_recall"]) / 2
+        if metrics["oos_recall"] is not None
+        else None
+    )
+    metrics["threshold"] = chosen
+    row_langs = np.where(sources >= 0, langs[np.maximum(sources, 0)], "")
+    metrics.update(_per_language(oof, correct, kinds, row_langs, chosen))
+    metrics["n_intents"] = len(intents)
+    metrics["n_examples"] = len(data.texts)
+    report = {
+        "learnt_threshold": learnt,
+        "meta_model": type(meta).__name__ if meta is not None else None,
+        "folds_scored": int(len(np.unique(fold_ids))),
+        "n_folds": n_folds,
+        "heldout_rows": {
+            "in_scope": int(ins.sum()),
+            **{name: int((kinds == k).sum()) for k, name in KIND_NAMES.items()},
+        },
+        "offtopic_used": len(negatives[KIND_OFFTOPIC]),
+        "labelled_oos_examples": len(data.oos_texts),
+        "oos_label": OOS_LABEL,
+        "intent_variants": {
+            name: int((codes == c).sum()) for name, c in code_of.items()
+        },
+        "languages": dict(lang_counts),
+        "default_lang": default_lang,
+        "training_seconds": round(time.perf_counter() - started, 3),
+    }
+    return TrainingResult(
+        model=model,
+        metrics=metrics,
+        primary_metric="in_scope_accuracy",
+        higher_is_better=True,
+        n_rows=len(data.texts) + len(data.oos_texts),
+        report=report,
+    )
