@@ -11,5 +11,15 @@
     "development_status": "Alpha",
     "depends": ["stock", "pyme_ai_base"],
     "external_dependencies": {"python": ["pyme-ai"]},
-    "data": [],
+    "data": [
+        "security/ir.model.access.csv",
+        "security/pyme_ai_inventory_security.xml",
+        "views/product_product_views.xml",
+        "views/pyme_ai_product_forecast_views.xml",
+        "views/stock_warehouse_orderpoint_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/pyme_ai_inventory_menus.xml",
+        "data/mail_activity_type_data.xml",
+        "data/ir_cron_data.xml",
+    ],
 }

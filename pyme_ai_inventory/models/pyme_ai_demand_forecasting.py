@@ -1,0 +1,607 @@
+# Copyright 2026 pyme_ai contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Demand forecasting: stock move history read in SQL, fed to pyme_ai.demand.
+
+Items of the engine are ``"<product id>:<warehouse id>"``: one series per product and
+warehouse of the company. Demand = done move lines from the warehouse's internal
+locations to customer locations, minus customer returns (done lines from customer
+locations back into them), in the product's unit of measure
+(``stock.move.line.quantity_product_uom``, stored by Odoo).
+"""
+
+import datetime
+import json
+import math
+from collections import defaultdict
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+from odoo.tools.translate import LazyTranslate
+
+from pyme_ai import demand as engine
+
+from .product_product import AI_PRODUCT_FIELDS
+
+_lt = LazyTranslate(__name__)
+
+HORIZON_PARAM = "pyme_ai_inventory.horizon_days"
+SERVICE_LEVEL_PARAM = "pyme_ai_inventory.service_level"
+REVIEW_PARAM = "pyme_ai_inventory.review_days"
+LEAD_PARAM = "pyme_ai_inventory.default_lead_days"
+ACTIVITIES_PARAM = "pyme_ai_inventory.activities"
+DEFAULT_HORIZON = 28
+DEFAULT_SERVICE_LEVEL = 0.95
+DEFAULT_REVIEW = 7
+DEFAULT_LEAD = 7
+#: Periods are weeks: daily series of an SME's products are mostly zeros.
+FREQ = "W"
+PERIOD_DAYS = 7
+#: History read for training (days) and shown in the chart (periods).
+HISTORY_DAYS = 3 * 365
+CHART_PERIODS = 26
+
+
+class PymeAiDemandForecasting(models.AbstractModel):
+    _name = "pyme.ai.demand.forecasting"
+    _inherit = "pyme.ai.capability"
+    _description = "AI Demand Forecasting"
+
+    _ai_kind = "demand_forecast"
+    _ai_kind_label = _lt("Demand forecast")
+    _ai_train_cron_xmlid = "pyme_ai_inventory.ir_cron_train_demand"
+    _ai_apply_cron_xmlid = "pyme_ai_inventory.ir_cron_forecast_demand"
+    _ai_target_model = "product.product"
+    _ai_apply_batch_size = 2000
+
+    # ------------------------------------------------------------------ settings
+    def _ai_param(self, key, default, cast=float, low=None, high=None):
+        value = self.env["ir.config_parameter"].sudo().get_param(key)
+        try:
+            value = cast(value) if value not in (None, False, "") else default
+        except ValueError:
+            value = default
+        if (low is not None and value < low) or (high is not None and value > high):
+            return default
+        return value
+
+    def _ai_horizon_days(self):
+        return self._ai_param(HORIZON_PARAM, DEFAULT_HORIZON, int, 1, 730)
+
+    def _ai_horizon_periods(self):
+        return max(math.ceil(self._ai_horizon_days() / PERIOD_DAYS), 1)
+
+    def _ai_service_level(self):
+        level = self._ai_param(SERVICE_LEVEL_PARAM, DEFAULT_SERVICE_LEVEL)
+        return level if 0.5 <= level < 1 else DEFAULT_SERVICE_LEVEL
+
+    def _ai_review_days(self):
+        return self._ai_param(REVIEW_PARAM, DEFAULT_REVIEW, int, 0, 365)
+
+    def _ai_default_lead_days(self):
+        return self._ai_param(LEAD_PARAM, DEFAULT_LEAD, int, 0, 365)
+
+    def _ai_activities_enabled(self):
+        value = self.env["ir.config_parameter"].sudo().get_param(ACTIVITIES_PARAM)
+        return value not in (None, False, "", "False", "0")
+
+    # ------------------------------------------------------------------ history
+    @api.model
+    def _ai_today(self):
+        """Today in UTC, like the move dates bucketed in SQL and the cron's rows."""
+        return fields.Datetime.now().date()
+
+    @api.model
+    def _ai_period_start(self, day):
+        """First day of the period (week, Monday) containing ``day``."""
+        return day - datetime.timedelta(days=day.weekday())
+
+    def _ai_history(self, since, until, product_ids=None):
+        """Net customer demand per (product, warehouse, day) of ``self.env.company``.
+
+        One aggregate query: rows ``(product_id, warehouse_id, day, qty)`` with
+        ``since <= day < until``; quantities in the product's unit of measure.
+        """
+        self.env["stock.move.line"].flush_model(
+            ["state", "quantity_product_uom", "location_id", "location_dest_id", "date"]
+        )
+        self.env["stock.location"].flush_model(["usage", "warehouse_id"])
+        product_filter = (
+            SQL("AND ml.product_id = ANY(%s)", list(product_ids))
+            if product_ids is not None
+            else SQL()
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT ml.product_id,
+                       COALESCE(src.warehouse_id, dst.warehouse_id) AS warehouse_id,
+                       (ml.date AT TIME ZONE 'UTC')::date AS day,
+                       SUM(CASE WHEN dst.usage = 'customer'
+                                THEN ml.quantity_product_uom
+                                ELSE -ml.quantity_product_uom END) AS qty
+                  FROM stock_move_line ml
+                  JOIN stock_location src ON src.id = ml.location_id
+                  JOIN stock_location dst ON dst.id = ml.location_dest_id
+                  JOIN product_product pp ON pp.id = ml.product_id
+                  JOIN product_template pt ON pt.id = pp.product_tmpl_id
+                 WHERE ml.state = 'done'
+                   AND ml.company_id = %(company)s
+                   AND pt.is_storable
+                   AND ml.date >= %(since)s AND ml.date < %(until)s
+                   AND ((src.usage = 'internal' AND src.warehouse_id IS NOT NULL
+                         AND dst.usage = 'customer')
+                     OR (src.usage = 'customer' AND dst.usage = 'internal'
+                         AND dst.warehouse_id IS NOT NULL))
+                   %(product_filter)s
+              GROUP BY 1, 2, 3
+                """,
+                company=self.env.company.id,
+                since=since,
+                until=until,
+                product_filter=product_filter,
+            )
+        )
+        return self.env.cr.fetchall()
+
+    def _ai_training_window(self, today=None):
+        """(since, until, last day): whole weeks only; the running week is left
+        out so that a half-finished week never reads as low demand."""
+        today = today or self._ai_today()
+        until = self._ai_period_start(today)
+        return until - datetime.timedelta(days=HISTORY_DAYS), until
+
+    # ------------------------------------------------------------------ training
+    def _ai_training_data(self):
+        since, until = self._ai_training_window()
+        rows = self._ai_history(since, until)
+        if len(rows) < self._ai_min_samples():
+            raise UserError(
+                self.env._(
+                    "Not enough sales history to forecast demand: %(rows)s days with "
+                    "deliveries to customers in the last three years, at least "
+                    "%(minimum)s are needed.",
+                    rows=len(rows),
+                    minimum=self._ai_min_samples(),
+                )
+            )
+        items = [f"{product}:{warehouse}" for product, warehouse, __, __ in rows]
+        return {
+            "items": items,
+            "dates": [row[2] for row in rows],
+            "quantities": [row[3] for row in rows],
+            "end": until - datetime.timedelta(days=1),
+        }
+
+    def _ai_fit(self, data):
+        return engine.fit(
+            data["items"],
+            data["dates"],
+            data["quantities"],
+            freq=FREQ,
+            horizon=self._ai_horizon_periods(),
+            end=data["end"],
+        )
+
+    def _ai_regression_reason(self, result, data):
+        """Never keep an older demand model for its holdout score.
+
+        Each training is scored on a different (the latest) horizon, so the scores
+        of two trainings are not comparable, and the older model is by
+        construction blind to the most recent demand. A failed training still
+        keeps the active model (base behaviour).
+        """
+        return False
+
+    # ------------------------------------------------------------------ applying
+    def _ai_apply_threshold(self, ai_model):
+        """Rows older than this are stale: the model's training, or today's start."""
+        today = datetime.datetime.combine(self._ai_today(), datetime.time.min)
+        return max(ai_model.train_date or today, today)
+
+    def _ai_apply_domain(self, ai_model):
+        company = ai_model.company_id
+        if not self.env["stock.warehouse"].search_count(
+            [("company_id", "=", company.id)], limit=1
+        ):
+            return [("id", "=", False)]
+        return [
+            ("is_storable", "=", True),
+            ("company_id", "in", [company.id, False]),
+            (
+                "ai_forecast_ids",
+                "not any",
+                [
+                    ("company_id", "=", company.id),
+                    ("date", ">=", self._ai_apply_threshold(ai_model)),
+                ],
+            ),
+        ]
+
+    def _ai_apply(self, records, engine_model, ai_model, today=None):
+        company = ai_model.company_id
+        today = today or self._ai_today()
+        warehouses = self.env["stock.warehouse"].search(
+            [("company_id", "=", company.id)]
+        )
+        keys = [(p, w) for p in records.ids for w in warehouses.ids]
+        on_hand = self._ai_on_hand(records, warehouses)
+        incoming = self._ai_incoming(records, warehouses)
+        lead = self._ai_lead_times(records, warehouses, company)
+        values = self._ai_compute(engine_model, keys, on_hand, incoming, lead, today)
+        self._ai_add_chart_history(values, records, today)
+        now = fields.Datetime.now()
+        self._ai_write_forecasts(values, company, ai_model, now)
+        self._ai_update_products(records)
+        if self._ai_activities_enabled():
+            self._ai_schedule_activities(records, company)
+
+    # -- inputs per (product, warehouse), all in the product's unit of measure
+    def _ai_on_hand(self, products, warehouses):
+        self.env["stock.quant"].flush_model(["quantity", "location_id", "product_id"])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT q.product_id, l.warehouse_id, SUM(q.quantity)
+                  FROM stock_quant q
+                  JOIN stock_location l ON l.id = q.location_id
+                 WHERE l.usage = 'internal' AND q.product_id = ANY(%s)
+                   AND l.warehouse_id = ANY(%s)
+              GROUP BY 1, 2
+                """,
+                products.ids,
+                warehouses.ids,
+            )
+        )
+        return {(p, w): qty for p, w, qty in self.env.cr.fetchall()}
+
+    def _ai_incoming(self, products, warehouses):
+        """Open receipts into each warehouse from outside it: ``[(date, qty)]``."""
+        self.env["stock.move"].flush_model(
+            ["state", "product_qty", "location_id", "location_dest_id", "date"]
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT m.product_id, dst.warehouse_id,
+                       (m.date AT TIME ZONE 'UTC')::date, SUM(m.product_qty)
+                  FROM stock_move m
+                  JOIN stock_location src ON src.id = m.location_id
+                  JOIN stock_location dst ON dst.id = m.location_dest_id
+                 WHERE m.state NOT IN ('draft', 'done', 'cancel')
+                   AND m.product_id = ANY(%s) AND dst.warehouse_id = ANY(%s)
+                   AND dst.usage = 'internal'
+                   AND (src.warehouse_id IS NULL
+                        OR src.warehouse_id != dst.warehouse_id)
+              GROUP BY 1, 2, 3
+                """,
+                products.ids,
+                warehouses.ids,
+            )
+        )
+        result = defaultdict(list)
+        for product, warehouse, day, qty in self.env.cr.fetchall():
+            result[product, warehouse].append((day, qty))
+        return result
+
+    def _ai_lead_times(self, products, warehouses, company):
+        """Days before a replenishment ordered today arrives, per (product, warehouse).
+
+        Rule: the shortest vendor delay of the product (``product.supplierinfo``
+        of the variant or its template, for this company or any) plus the delay of
+        the pull rule that supplies the warehouse's stock location (first by route
+        sequence among the product's, its category's and the warehouse's routes,
+        then by rule sequence). Without any vendor and rule delay, the default lead
+        time of the AI settings.
+        """
+        self.env["product.supplierinfo"].flush_model()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT pp.id, MIN(si.delay)
+                  FROM product_product pp
+                  JOIN product_supplierinfo si
+                    ON si.product_tmpl_id = pp.product_tmpl_id
+                   AND (si.product_id IS NULL OR si.product_id = pp.id)
+                 WHERE pp.id = ANY(%s)
+                   AND (si.company_id IS NULL OR si.company_id = %s)
+              GROUP BY pp.id
+                """,
+                products.ids,
+                company.id,
+            )
+        )
+        vendor = dict(self.env.cr.fetchall())
+        rules = (
+            self.env["stock.rule"]
+            .sudo()
+            .search(
+                [
+                    ("location_dest_id", "in", warehouses.lot_stock_id.ids),
+                    ("action", "in", ("pull", "pull_push")),
+                    ("route_id", "!=", False),
+                ]
+            )
+            .sorted(lambda r: (r.route_sequence, r.sequence, r.id))
+        )
+        by_location = defaultdict(list)
+        for rule in rules:
+            by_location[rule.location_dest_id.id].append(rule)
+        default = self._ai_default_lead_days()
+        result = {}
+        for product in products.sudo():
+            routes = set((product.route_ids | product.categ_id.total_route_ids).ids)
+            for warehouse in warehouses:
+                candidates = by_location.get(warehouse.lot_stock_id.id, [])
+                rule = next(
+                    (r for r in candidates if r.route_id.id in routes), None
+                ) or next(
+                    (r for r in candidates if r.route_id in warehouse.route_ids), None
+                )
+                delay = (rule.delay if rule else 0) + (vendor.get(product.id) or 0)
+                if not delay and product.id not in vendor:
+                    delay = default
+                result[product.id, warehouse.id] = float(delay)
+        return result
+
+    # -- engine
+    def _ai_compute(self, engine_model, keys, on_hand, incoming, lead, today):
+        """One dict of forecast values per (product, warehouse) key."""
+        known = set(engine_model.items.tolist())
+        items = [f"{p}:{w}" for p, w in keys]
+        modelled = [i for i, item in enumerate(items) if item in known]
+        horizon_days = self._ai_horizon_days()
+        periods = self._ai_horizon_periods()
+        values = {}
+        for key in keys:
+            values[key] = {
+                "daily_demand": 0.0,
+                "forecast_qty": 0.0,
+                "on_hand": on_hand.get(key, 0.0),
+                "incoming_qty": sum(q for __, q in incoming.get(key, [])),
+                "lead_time_days": lead[key],
+                "stockout_date": None,
+                "stockout_probability": 1.0 if on_hand.get(key, 0.0) < 0 else 0.0,
+                "days_of_cover": None,
+                "stockout_within_lead": False,
+                "reorder_point": 0.0,
+                "max_level": 0.0,
+                "order_qty": 0.0,
+                "demand_class": "none",
+                "method": "none",
+                "forecast_error": None,
+                "chart": {"mean": [0.0] * periods},
+            }
+        if not modelled:
+            return values
+        sel_items = [items[i] for i in modelled]
+        sel_keys = [keys[i] for i in modelled]
+        results = engine_model.stockout(
+            sel_items,
+            [values[k]["on_hand"] for k in sel_keys],
+            [lead[k] for k in sel_keys],
+            incoming=[incoming.get(k, []) for k in sel_keys],
+            service_level=self._ai_service_level(),
+            review_days=self._ai_review_days(),
+            today=today,
+        )
+        rows = engine_model.index(sel_items)
+        means = engine_model.step_means(periods, rows)
+        for k, (key, res) in enumerate(zip(sel_keys, results, strict=True)):
+            row = rows[k]
+            rmsse = float(engine_model.rmsse[row])
+            days = res["days_to_stockout"]
+            val = values[key]
+            val.update(
+                daily_demand=res["mean_daily"],
+                forecast_qty=res["mean_daily"] * horizon_days,
+                stockout_date=res["stockout_date"],
+                stockout_probability=res["stockout_probability"],
+                days_of_cover=res["days_of_cover"],
+                stockout_within_lead=days is not None and days <= lead[key],
+                reorder_point=res["reorder_point"],
+                max_level=res["max_level"],
+                order_qty=res["order_qty"],
+                demand_class=str(engine_model.demand_class[row]),
+                method=res["method"],
+                forecast_error=None if math.isnan(rmsse) else rmsse,
+                chart={"mean": [round(float(v), 3) for v in means[k]]},
+            )
+        return values
+
+    def _ai_add_chart_history(self, values, products, today):
+        """Last weeks of net demand per key (one aggregate query per batch)."""
+        until = self._ai_period_start(today)
+        since = until - datetime.timedelta(days=CHART_PERIODS * PERIOD_DAYS)
+        history = defaultdict(lambda: [0.0] * CHART_PERIODS)
+        for product, warehouse, day, qty in self._ai_history(
+            since, until, products.ids
+        ):
+            index = (self._ai_period_start(day) - since).days // PERIOD_DAYS
+            if 0 <= index < CHART_PERIODS:
+                history[product, warehouse][index] += qty
+        for key, val in values.items():
+            val["chart"]["history"] = [
+                round(max(v, 0.0), 3) for v in history.get(key, [0.0] * CHART_PERIODS)
+            ]
+            val["chart"]["start"] = fields.Date.to_string(since)
+
+    # -- writing
+    def _ai_write_forecasts(self, values, company, ai_model, now):
+        """One upsert for the whole batch (the ORM would issue one per row)."""
+        if not values:
+            return
+        Forecast = self.env["pyme.ai.product.forecast"]
+        Forecast.flush_model()
+        uid = self.env.uid
+        rows = [
+            SQL(
+                "(%s, %s, %s, %s, %s::timestamp, %s, %s, %s, %s, %s, %s::date, %s, "
+                "%s::float, %s, %s, %s, %s, %s, %s, %s::float, %s::jsonb, "
+                "%s, %s, %s::timestamp, %s::timestamp)",
+                product,
+                warehouse,
+                company.id,
+                ai_model.id,
+                now,
+                val["daily_demand"],
+                val["forecast_qty"],
+                val["on_hand"],
+                val["incoming_qty"],
+                val["lead_time_days"],
+                val["stockout_date"],
+                val["stockout_probability"],
+                val["days_of_cover"],
+                val["stockout_within_lead"],
+                val["reorder_point"],
+                val["max_level"],
+                val["order_qty"],
+                val["demand_class"],
+                val["method"],
+                val["forecast_error"],
+                json.dumps(val["chart"]),
+                uid,
+                uid,
+                now,
+                now,
+            )
+            for (product, warehouse), val in values.items()
+        ]
+        columns = (
+            "daily_demand, forecast_qty, on_hand, incoming_qty, lead_time_days, "
+            "stockout_date, stockout_probability, days_of_cover, "
+            "stockout_within_lead, reorder_point, max_level, order_qty, "
+            "demand_class, method, forecast_error, chart_data"
+        )
+        updates = ", ".join(
+            f"{c.strip()} = EXCLUDED.{c.strip()}"
+            for c in ("company_id, model_id, date, " + columns).split(",")
+        )
+        self.env.cr.execute(
+            SQL(
+                "INSERT INTO pyme_ai_product_forecast "
+                "(product_id, warehouse_id, company_id, model_id, date, %s, "
+                "create_uid, write_uid, create_date, write_date) VALUES %s "
+                "ON CONFLICT (product_id, warehouse_id) DO UPDATE SET %s, "
+                "write_uid = EXCLUDED.write_uid, write_date = EXCLUDED.write_date",
+                SQL(columns),
+                SQL(", ").join(rows),
+                SQL(updates),
+            )
+        )
+        Forecast.invalidate_model()
+        self.env["product.product"].invalidate_model(["ai_forecast_ids"])
+
+    def _ai_update_products(self, products):
+        """Copy the aggregates of all warehouse rows onto the products (one UPDATE)."""
+        Product = self.env["product.product"]
+        Product.flush_model(AI_PRODUCT_FIELDS)
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE product_product p
+                   SET ai_daily_demand = a.daily_demand,
+                       ai_forecast_qty = a.forecast_qty,
+                       ai_stockout_date = a.stockout_date,
+                       ai_stockout_probability = a.probability,
+                       ai_days_of_cover = a.cover,
+                       ai_stockout_within_lead = a.within_lead,
+                       ai_demand_class = t.demand_class,
+                       ai_forecast_method = t.method,
+                       ai_forecast_error = t.forecast_error,
+                       ai_forecast_date = a.date
+                  FROM (SELECT product_id, SUM(daily_demand) AS daily_demand,
+                               SUM(forecast_qty) AS forecast_qty,
+                               MIN(stockout_date) AS stockout_date,
+                               MAX(stockout_probability) AS probability,
+                               MIN(days_of_cover) AS cover,
+                               BOOL_OR(stockout_within_lead) AS within_lead,
+                               MAX(date) AS date
+                          FROM pyme_ai_product_forecast
+                         WHERE product_id = ANY(%(ids)s)
+                      GROUP BY product_id) a
+                  JOIN (SELECT DISTINCT ON (product_id) product_id, demand_class,
+                               method, forecast_error
+                          FROM pyme_ai_product_forecast
+                         WHERE product_id = ANY(%(ids)s)
+                      ORDER BY product_id, daily_demand DESC, warehouse_id) t
+                    ON t.product_id = a.product_id
+                 WHERE p.id = a.product_id
+                """,
+                ids=products.ids,
+            )
+        )
+        Product.invalidate_model(AI_PRODUCT_FIELDS)
+
+    # -- activities
+    def _ai_schedule_activities(self, products, company):
+        """A to-do for the purchase responsible of each product at risk.
+
+        At risk: a warehouse runs out before a replenishment ordered today arrives
+        (``ai_stockout_within_lead``). Responsible: the product's responsible
+        (``responsible_id``, when in this company), else the oldest active
+        inventory administrator of the company. An open activity of the same type
+        on the same product is never duplicated.
+        """
+        activity_type = self.env.ref(
+            "pyme_ai_inventory.mail_activity_type_stockout_risk",
+            raise_if_not_found=False,
+        )
+        at_risk = products.filtered("ai_stockout_within_lead")
+        if not activity_type or not at_risk:
+            return
+        existing = set(
+            self.env["mail.activity"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", "product.product"),
+                    ("res_id", "in", at_risk.ids),
+                    ("activity_type_id", "=", activity_type.id),
+                ]
+            )
+            .mapped("res_id")
+        )
+        fallback = (
+            self.env["res.users"]
+            .sudo()
+            .search(
+                [
+                    ("share", "=", False),
+                    ("company_ids", "in", company.id),
+                    ("groups_id", "in", self.env.ref("stock.group_stock_manager").id),
+                    ("id", "!=", self.env.ref("base.user_root").id),
+                ],
+                order="id",
+                limit=1,
+            )
+        )
+        model_id = self.env["ir.model"]._get_id("product.product")
+        values = []
+        for product in at_risk.sudo():
+            if product.id in existing:
+                continue
+            user = product.responsible_id
+            if not user or not user.active or company not in user.company_ids:
+                user = fallback
+            if not user:
+                continue
+            values.append(
+                {
+                    "res_model_id": model_id,
+                    "res_id": product.id,
+                    "activity_type_id": activity_type.id,
+                    "user_id": user.id,
+                    "date_deadline": fields.Date.context_today(self),
+                    "summary": self.env._(
+                        "Stock-out expected on %(date)s, before a replenishment "
+                        "can arrive",
+                        date=product.ai_stockout_date,
+                    ),
+                }
+            )
+        if values:
+            self.env["mail.activity"].sudo().with_context(
+                mail_activity_quick_update=True
+            ).create(values)
+

@@ -1,0 +1,292 @@
+# Copyright 2026 pyme_ai contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import math
+
+from odoo.exceptions import AccessError
+from odoo.tests import tagged
+from odoo.tools import mute_logger
+
+from pyme_ai.demand import DemandModel
+from pyme_ai.training import TrainingResult
+
+from .common import DemandCase
+
+LOGGER = "odoo.addons.pyme_ai_base.models.pyme_ai_capability"
+
+
+def poisson_cdf(k, mean):
+    return sum(math.exp(-mean) * mean**i / math.factorial(i) for i in range(k + 1))
+
+
+@tagged("post_install", "-at_install")
+class TestForecast(DemandCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # a known demand of 14 units a week (2 a day), Poisson around it
+        cls.key = (cls.product.id, cls.wh1.id)
+        cls.constant = DemandModel.constant(
+            [f"{cls.product.id}:{cls.wh1.id}"],
+            14.0,
+            freq="W",
+            first_day=cls.monday,
+            horizon=4,
+        )
+        cls.env["ir.config_parameter"].sudo().set_param(
+            "pyme_ai_inventory.horizon_days", 28
+        )
+
+    def _store_constant(self):
+        result = TrainingResult(
+            model=self.constant,
+            metrics={"rmsse": 0.5},
+            primary_metric="rmsse",
+            higher_is_better=False,
+            n_rows=10,
+        )
+        model = self.env["pyme.ai.model"]._store_result(
+            "demand_forecast", self.company, result, 0.1
+        )
+        model._activate()
+        return model
+
+    def test_hand_computed_stockout(self):
+        low = (self.product.id, self.wh2.id)  # not in the model: no demand
+        values = self.forecasting._ai_compute(
+            self.constant,
+            [self.key, low],
+            {self.key: 20.0, low: 5.0},
+            {},
+            {self.key: 7.0, low: 7.0},
+            self.monday,
+        )
+        val = values[self.key]
+        self.assertAlmostEqual(val["daily_demand"], 2.0)
+        self.assertAlmostEqual(val["forecast_qty"], 56.0)
+        # 20 units at 2 a day: exhausted at the end of day 10, after the lead time
+        self.assertEqual(
+            (val["stockout_date"] - self.monday).days, 10, "2 a day from 20 units"
+        )
+        self.assertFalse(val["stockout_within_lead"])
+        self.assertAlmostEqual(val["days_of_cover"], 10.0)
+        # lead-time demand is Poisson(14): reorder point = its 95% quantile
+        rop = next(k for k in range(100) if poisson_cdf(k, 14.0) >= 0.95)
+        self.assertEqual(val["reorder_point"], rop)
+        # max = min + one review period (7 days at 2 a day)
+        self.assertEqual(val["max_level"], rop + 14)
+        self.assertAlmostEqual(
+            val["stockout_probability"], 1 - poisson_cdf(20, 14.0), places=4
+        )
+        self.assertEqual(val["method"], "given")
+        self.assertEqual(len(val["chart"]["mean"]), 4)
+        self.assertEqual(values[low]["daily_demand"], 0.0)
+        self.assertFalse(values[low]["stockout_date"])
+        self.assertEqual(values[low]["demand_class"], "none")
+        # with 10 units the product runs out on day 5, within the 7-day lead time
+        val = self.forecasting._ai_compute(
+            self.constant,
+            [self.key],
+            {self.key: 10.0},
+            {},
+            {self.key: 7.0},
+            self.monday,
+        )[self.key]
+        self.assertEqual((val["stockout_date"] - self.monday).days, 5)
+        self.assertTrue(val["stockout_within_lead"])
+
+    def test_lead_time_rule(self):
+        self.env["ir.config_parameter"].sudo().set_param(
+            "pyme_ai_inventory.default_lead_days", 9
+        )
+        products = self.product | self.other_product
+        self.env["product.supplierinfo"].create(
+            [
+                {
+                    "partner_id": self.env.user.partner_id.id,
+                    "product_tmpl_id": self.product.product_tmpl_id.id,
+                    "delay": delay,
+                }
+                for delay in (12, 4)
+            ]
+        )
+        lead = self.forecasting._ai_lead_times(products, self.wh1, self.company)
+        self.assertEqual(lead[self.product.id, self.wh1.id], 4.0)  # fastest vendor
+        self.assertEqual(lead[self.other_product.id, self.wh1.id], 9.0)  # default
+
+    def test_apply_writes_rows_products_and_suggestions(self):
+        ai_model = self._store_constant()
+        self._set_on_hand(self.product, self.wh1, 20)
+        orderpoints = self.env["stock.warehouse.orderpoint"].create(
+            [
+                {
+                    "product_id": product.id,
+                    "warehouse_id": self.wh1.id,
+                    "location_id": self.wh1.lot_stock_id.id,
+                    "product_min_qty": 1,
+                    "product_max_qty": 5,
+                }
+                for product in (self.product, self.other_product)
+            ]
+        )
+        self.forecasting._cron_ai_apply()
+        forecast = self.env["pyme.ai.product.forecast"].search(
+            [("product_id", "=", self.product.id), ("warehouse_id", "=", self.wh1.id)]
+        )
+        self.assertEqual(forecast.model_id, ai_model)
+        self.assertEqual(forecast.on_hand, 20.0)
+        self.assertAlmostEqual(forecast.daily_demand, 2.0)
+        self.assertEqual(len(self.product.ai_forecast_ids), 2)  # both warehouses
+        self.assertAlmostEqual(self.product.ai_daily_demand, 2.0)
+        self.assertTrue(self.product.ai_stockout_date)
+        self.assertEqual(self.product.ai_forecast_method, "given")
+        self.assertIn("<svg", self.product.ai_forecast_chart)
+        self.assertEqual(self.other_product.ai_demand_class, "none")
+        # restart-safe: nothing left to do until the next day or model
+        domain = self.forecasting._ai_apply_domain(ai_model)
+        self.assertFalse(
+            self.env["product.product"].search_count(
+                domain + [("id", "in", (self.product | self.other_product).ids)]
+            )
+        )
+        # suggestions are shown next to the user's values, never written alone
+        bolt, nut = orderpoints
+        rop = next(k for k in range(100) if poisson_cdf(k, 14.0) >= 0.95)
+        self.assertEqual(bolt.ai_suggested_min, rop)
+        self.assertEqual(bolt.ai_suggested_max, rop + 14)
+        self.assertTrue(bolt.ai_suggestion_differs)
+        self.assertEqual((bolt.product_min_qty, bolt.product_max_qty), (1, 5))
+        # a stock user reads them but cannot apply them
+        as_user = bolt.with_user(self.stock_user)
+        self.assertEqual(as_user.ai_suggested_min, rop)
+        self.assertTrue(
+            self.env["pyme.ai.product.forecast"].with_user(self.stock_user).search([])
+        )
+        with self.assertRaises(AccessError):
+            as_user.action_ai_apply_suggestion()
+        self.assertEqual(bolt.product_min_qty, 1)
+        # one rule
+        bolt.with_user(self.stock_manager).action_ai_apply_suggestion()
+        self.assertEqual((bolt.product_min_qty, bolt.product_max_qty), (rop, rop + 14))
+        self.assertFalse(bolt.ai_suggestion_differs)
+        self.assertEqual((nut.product_min_qty, nut.product_max_qty), (1, 5))
+        # many rules through the list action
+        bolt.write({"product_min_qty": 2, "product_max_qty": 3})
+        action = self.env.ref(
+            "pyme_ai_inventory.stock_warehouse_orderpoint_action_apply_ai_suggestion"
+        )
+        action.with_user(self.stock_manager).with_context(
+            active_model="stock.warehouse.orderpoint", active_ids=orderpoints.ids
+        ).run()
+        self.assertEqual((bolt.product_min_qty, bolt.product_max_qty), (rop, rop + 14))
+        self.assertEqual((nut.product_min_qty, nut.product_max_qty), (0, 0))
+
+    def test_activities_never_duplicated(self):
+        self.env["ir.config_parameter"].sudo().set_param(
+            "pyme_ai_inventory.activities", "True"
+        )
+        ai_model = self._store_constant()
+        self.product.responsible_id = self.stock_manager
+        self._set_on_hand(self.product, self.wh1, 4)  # out in 2 days
+        self.forecasting._cron_ai_apply()
+        activity_type = self.env.ref(
+            "pyme_ai_inventory.mail_activity_type_stockout_risk"
+        )
+
+        def activities():
+            return self.env["mail.activity"].search(
+                [
+                    ("res_model", "=", "product.product"),
+                    ("res_id", "=", self.product.id),
+                    ("activity_type_id", "=", activity_type.id),
+                ]
+            )
+
+        self.assertTrue(self.product.ai_stockout_within_lead)
+        self.assertEqual(activities().user_id, self.stock_manager)
+        self.assertFalse(self.other_product.activity_ids)
+        # forecasting again keeps the single open activity
+        self.product.action_ai_forecast_now()
+        self.assertTrue(
+            self.env["product.product"].search_count(
+                self.forecasting._ai_apply_domain(ai_model)
+                + [("id", "=", self.product.id)]
+            )
+        )
+        self.forecasting._cron_ai_apply()
+        self.assertEqual(len(activities()), 1)
+
+    def test_cron_train_then_apply(self):
+        self._weekly_sales(self.product, self.wh1, 7, 30)
+        self._weekly_sales(self.other_product, self.wh2, 14, 30)
+        self._set_on_hand(self.product, self.wh1, 14)
+        with mute_logger(LOGGER):  # other companies have no history
+            self.forecasting._cron_ai_train()
+        ai_model = self.env["pyme.ai.model"]._get_active("demand_forecast")
+        self.assertTrue(ai_model, "training should succeed")
+        self.assertEqual(ai_model.primary_metric, "rmsse")
+        self.assertGreaterEqual(ai_model.train_rows, 60)  # 2 series x 30 weeks
+        # training queued the forecast cron; run it as the runner would
+        self.forecasting._cron_ai_apply()
+        self.assertAlmostEqual(self.product.ai_daily_demand, 1.0, delta=0.05)
+        self.assertAlmostEqual(self.other_product.ai_daily_demand, 2.0, delta=0.1)
+        self.assertEqual(self.product.ai_demand_class, "smooth")
+        self.assertTrue(self.product.ai_forecast_method)
+        wh1_row = self.product.ai_forecast_ids.filtered(
+            lambda r: r.warehouse_id == self.wh1
+        )
+        self.assertAlmostEqual(wh1_row.days_of_cover, 14.0, delta=1.0)
+        self.assertAlmostEqual(
+            (self.product.ai_stockout_date - wh1_row.date.date()).days, 14, delta=2
+        )
+        self.assertEqual(len(wh1_row.chart_data["history"]), 26)
+        self.assertEqual(wh1_row.chart_data["history"][-1], 7.0)
+
+    def test_too_little_history_is_a_failed_run(self):
+        self._weekly_sales(self.product, self.wh1, 3, 2)
+        with mute_logger(LOGGER):
+            run = self.forecasting._ai_train()
+        self.assertEqual(run.state, "failed")
+        self.assertIn("Not enough sales history", run.message)
+
+    def test_settings_switch_crons_and_queue(self):
+        settings = self.env["res.config.settings"].create({})
+        settings.pyme_ai_inventory_enabled = False
+        settings.execute()
+        cron = self.env.ref("pyme_ai_inventory.ir_cron_forecast_demand")
+        self.assertFalse(cron.active)
+        settings = self.env["res.config.settings"].create({})
+        self.assertFalse(settings.pyme_ai_inventory_enabled)
+        settings.pyme_ai_inventory_enabled = True
+        settings.execute()
+        self.assertTrue(cron.active)
+        train = self.env.ref("pyme_ai_inventory.ir_cron_train_demand")
+        before = self.env["ir.cron.trigger"].search_count([("cron_id", "=", train.id)])
+        settings.action_pyme_ai_inventory_forecast_now()
+        self.assertEqual(
+            self.env["ir.cron.trigger"].search_count([("cron_id", "=", train.id)]),
+            before + 1,
+        )
+
+    def test_forecasts_of_other_companies_are_hidden(self):
+        other = self.env["res.company"].create({"name": "AI other company"})
+        other_wh = self.env["stock.warehouse"].search(
+            [("company_id", "=", other.id)], limit=1
+        )
+        Forecast = self.env["pyme.ai.product.forecast"]
+        mine, theirs = Forecast.create(
+            [
+                {"product_id": self.product.id, "warehouse_id": self.wh1.id},
+                {
+                    "product_id": self.product.id,
+                    "warehouse_id": other_wh.id,
+                    "company_id": other.id,
+                },
+            ]
+        )
+        visible = Forecast.with_user(self.stock_user).search(
+            [("product_id", "=", self.product.id)]
+        )
+        self.assertEqual(visible, mine)
+        self.assertNotIn(theirs, visible)
+        with self.assertRaises(AccessError):
+            mine.with_user(self.stock_user).write({"daily_demand": 5})
