@@ -10,12 +10,23 @@ from __future__ import annotations
 import argparse
 import importlib
 import importlib.util
+import os
 import sys
 
 from . import __version__
 
+#: Model files written by the CLI are signed with this key (a fixed dev key when unset).
+KEY_ENV = "PYME_AI_KEY"
+DEV_KEY = "pyme-ai-cli"
+KEY_HELP = f"model files are signed with ${KEY_ENV} (default dev key {DEV_KEY!r})"
+
 #: Capability packages, in the order they are listed in ``--help``.
 CAPABILITIES = ("leads", "demand", "chat")
+
+
+def cli_key():
+    """The key signing and verifying CLI model files."""
+    return os.environ.get(KEY_ENV) or DEV_KEY
 
 
 class CommandError(Exception):

@@ -17,22 +17,13 @@ development key ``pyme-ai-cli`` when it is unset.
 from __future__ import annotations
 
 import json
-import os
 import sys
 
 from .. import persistence
-from ..cli import CommandError
+from ..cli import KEY_HELP, CommandError, cli_key
 from .data import OOS_LABEL, ChatDataError, is_oos, read_jsonl
 from .lang import LANGUAGES, detect_language
 from .model import ChatModel, train
-
-KEY_ENV = "PYME_AI_KEY"
-DEV_KEY = "pyme-ai-cli"
-KEY_HELP = f"model files are signed with ${KEY_ENV} (default dev key {DEV_KEY!r})"
-
-
-def cli_key():
-    return os.environ.get(KEY_ENV) or DEV_KEY
 
 
 def register(subparsers):

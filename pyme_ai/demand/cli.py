@@ -22,13 +22,12 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import sys
 
 import numpy as np
 
 from .. import persistence
-from ..cli import CommandError
+from ..cli import KEY_HELP, CommandError, cli_key
 from ..tabular import read_csv, to_float
 from .model import (
     DEFAULT_QUANTILES,
@@ -39,14 +38,6 @@ from .model import (
 )
 from .series import build_history, check_freq, history_from_wide
 from .stockout import parse_incoming
-
-KEY_ENV = "PYME_AI_KEY"
-DEV_KEY = "pyme-ai-cli"
-KEY_HELP = f"model files are signed with ${KEY_ENV} (default dev key {DEV_KEY!r})"
-
-
-def cli_key():
-    return os.environ.get(KEY_ENV) or DEV_KEY
 
 
 def register(subparsers):
