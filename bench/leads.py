@@ -1,0 +1,159 @@
+"""Lead scoring benchmark: quality against Odoo-style naive Bayes and a logistic model.
+
+Run from the repository root: ``python bench/leads.py``.
+
+1. X Education leads (``../shared/datasets/leads/xeducation_dev.csv``, 6,520 leads):
+   the engine keeps a stratified 25 % holdout (seed 0) and reports ours next to a
+   categorical naive Bayes (how Odoo's native predictive lead scoring works) and a plain
+   logistic regression, both fitted on the same training rows. Twice: with all columns,
+   and without the post-contact columns the dataset README lists (they leak the outcome
+   when scoring at creation). Target: ours beats both references on AUC and Brier in
+   both settings.
+2. Speed on one core: training on 100,000 rows (the dataset resampled with noise:
+   numbers jittered, 5 % of categorical cells swapped) and scoring throughput with
+   reasons.
+
+Prints markdown tables and PASS/FAIL lines; exits 1 when a quality target fails.
+"""
+
+from __future__ import annotations
+
+import os
+
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+import sys  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from pyme_ai.leads import train  # noqa: E402
+from pyme_ai.tabular import read_csv, to_float  # noqa: E402
+
+DATASET = REPO.parent / "shared" / "datasets" / "leads" / "xeducation_dev.csv"
+TARGET = "Converted"
+IDS = ("Prospect ID", "Lead Number")
+POST_CONTACT = (
+    "Tags",
+    "Lead Quality",
+    "Lead Profile",
+    "Last Notable Activity",
+    "Asymmetrique Activity Index",
+    "Asymmetrique Profile Index",
+    "Asymmetrique Activity Score",
+    "Asymmetrique Profile Score",
+)
+METRICS = ("auc", "brier", "log_loss", "lift_10", "lift_20")
+SPEED_ROWS = 100_000
+
+
+def load():
+    table = read_csv(DATASET)
+    target = table.pop(TARGET)
+    for name in IDS:
+        table.pop(name)
+    return table, target
+
+
+def quality(table, target):
+    failures = []
+    settings = (
+        ("all columns", table),
+        (
+            "without post-contact columns",
+            {k: v for k, v in table.items() if k not in POST_CONTACT},
+        ),
+    )
+    for label, data in settings:
+        result = train(data, target, random_state=0)
+        rows = {"pyme_ai": result.metrics, **result.report["baselines"]}
+        print(f"\n## X Education, {label} (holdout {result.metrics['n']} leads)\n")
+        print("| model | " + " | ".join(METRICS) + " |")
+        print("|---" * (len(METRICS) + 1) + "|")
+        for name, m in rows.items():
+            print(f"| {name} | " + " | ".join(f"{m[k]:.4f}" for k in METRICS) + " |")
+        ours = result.metrics
+        for ref in ("naive_bayes", "logistic"):
+            other = result.report["baselines"][ref]
+            for key, better in (
+                ("auc", ours["auc"] > other["auc"]),
+                ("brier", ours["brier"] < other["brier"]),
+            ):
+                verdict = "PASS" if better else "FAIL"
+                print(
+                    f"{verdict}: {label}: {key} {ours[key]:.4f} "
+                    f"vs {ref} {other[key]:.4f}"
+                )
+                if not better:
+                    failures.append((label, ref, key))
+    return failures
+
+
+def resample(table, target, n, seed=0):
+    rng = np.random.default_rng(seed)
+    index = rng.integers(0, len(target), n)
+    out = {}
+    for name, values in table.items():
+        column = [values[i] for i in index]
+        numbers = [to_float(v) for v in column[:200]]
+        if sum(not np.isnan(x) for x in numbers) > 150:
+            jitter = rng.normal(1.0, 0.1, n)
+            column = [
+                "" if np.isnan(x := to_float(v)) else f"{max(x * j, 0):.2f}"
+                for v, j in zip(column, jitter, strict=True)
+            ]
+        else:
+            swap = rng.random(n) < 0.05
+            donors = rng.integers(0, len(target), n)
+            column = [
+                values[d] if s else v
+                for v, s, d in zip(column, swap, donors, strict=True)
+            ]
+        out[name] = column
+    return out, [target[i] for i in index]
+
+
+def speed(table, target):
+    big, big_target = resample(table, target, SPEED_ROWS)
+    start = time.perf_counter()
+    result = train(big, big_target, random_state=0)
+    fit_seconds = time.perf_counter() - start
+    start = time.perf_counter()
+    scored = result.model.score(big)
+    score_seconds = time.perf_counter() - start
+    n = len(scored["score"])
+    print(f"\n## Speed on one core ({SPEED_ROWS:,} resampled rows)\n")
+    print("| measure | value | target |")
+    print("|---|---|---|")
+    print(
+        f"| training (holdout, references, final fit) | {fit_seconds:.1f} s | < 60 s |"
+    )
+    print(
+        f"| scoring with reasons | {n / score_seconds:,.0f} rows/s "
+        f"({score_seconds:.2f} s) | >= 50,000 rows/s |"
+    )
+    print(f"| holdout AUC on the resampled data | {result.metrics['auc']:.4f} | |")
+    print(f"\n(load average: {os.getloadavg()[0]:.2f})")
+
+
+def main():
+    if not DATASET.exists():
+        print(f"dataset not found at {DATASET}: nothing to benchmark")
+        return 0
+    table, target = load()
+    failures = quality(table, target)
+    speed(table, target)
+    if failures:
+        print(f"\n{len(failures)} quality target(s) FAILED")
+        return 1
+    print("\nAll quality targets PASS.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
