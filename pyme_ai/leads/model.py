@@ -338,9 +338,16 @@ def _fit_model(table, y, min_count, roles, random_state, tier_thresholds, c=None
     return model
 
 
-def _naive_bayes(prep_train, train_table, y_train, test_table):
-    """Categorical naive Bayes over categorical/boolean columns (Odoo's native way)."""
-    cols = [c for c in prep_train.columns if c.kind in ("categorical", "boolean")]
+def _naive_bayes(prep_train, train_table, y_train, test_table, only=None):
+    """Categorical naive Bayes over categorical/boolean columns (Odoo's native way).
+
+    ``only`` restricts it to some columns (e.g. the fields Odoo's scoring uses).
+    """
+    cols = [
+        c
+        for c in prep_train.columns
+        if c.kind in ("categorical", "boolean") and (only is None or c.name in only)
+    ]
     if not cols:
         return np.full(n_rows(test_table), y_train.mean())
 
@@ -383,6 +390,7 @@ def train(
     positive=None,
     min_per_class=DEFAULT_MIN_PER_CLASS,
     extra_scores=None,
+    naive_bayes_columns=None,
     random_state=0,
     tier_thresholds=None,
     roles=None,
@@ -394,7 +402,8 @@ def train(
     Returns a :class:`~pyme_ai.training.TrainingResult` whose ``model`` is a
     :class:`LeadModel` refitted on all rows, and whose metrics come from a stratified
     holdout the evaluated model never saw; ``report["baselines"]`` has the same metrics
-    for naive Bayes, a plain logistic regression and any ``extra_scores``
+    for naive Bayes, a plain logistic regression, naive Bayes restricted to each
+    ``naive_bayes_columns`` entry (name -> columns) and any ``extra_scores``
     (name -> probabilities aligned with the rows) on the same holdout rows.
     """
     started = time.monotonic()
@@ -434,6 +443,9 @@ def train(
             y_test, _plain_logistic(prep_ref, ref_train, y_train, ref_test)
         ),
     }
+    for name, columns in (naive_bayes_columns or {}).items():
+        scores = _naive_bayes(prep_ref, ref_train, y_train, ref_test, set(columns))
+        baselines[name] = classification_report(y_test, scores)
     for name, scores in (extra_scores or {}).items():
         scores = np.asarray(scores, dtype=float)[keep][test_idx]
         ok = ~np.isnan(scores)
