@@ -11,5 +11,11 @@
     "development_status": "Alpha",
     "depends": ["crm", "pyme_ai_base"],
     "external_dependencies": {"python": ["pyme-ai"]},
-    "data": [],
+    "data": [
+        "security/ir.model.access.csv",
+        "security/pyme_ai_crm_security.xml",
+        "views/crm_lead_views.xml",
+        "views/res_config_settings_views.xml",
+        "data/ir_cron_data.xml",
+    ],
 }

@@ -604,4 +604,3 @@ class PymeAiDemandForecasting(models.AbstractModel):
             self.env["mail.activity"].sudo().with_context(
                 mail_activity_quick_update=True
             ).create(values)
-

@@ -1,0 +1,120 @@
+# Copyright 2026 pyme_ai contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+TIERS = [("hot", "Hot"), ("warm", "Warm"), ("cold", "Cold")]
+# A score moving by at least this many points is rising or falling.
+TREND_DELTA = 5
+# Writing any of these fields makes the lead due for a new score.
+SCORED_FIELDS = {
+    "source_id",
+    "medium_id",
+    "campaign_id",
+    "country_id",
+    "state_id",
+    "tag_ids",
+    "team_id",
+    "user_id",
+    "expected_revenue",
+    "email_from",
+    "phone",
+    "mobile",
+    "lang_id",
+    "stage_id",
+    "partner_id",
+    "type",
+}
+
+
+class CrmLead(models.Model):
+    _inherit = "crm.lead"
+
+    ai_score = fields.Integer(
+        string="AI Score",
+        readonly=True,
+        copy=False,
+        aggregator="avg",
+        help="Learnt chance of winning this lead, from 1 to 100.",
+    )
+    ai_probability = fields.Float(
+        string="AI Probability", digits=(16, 4), readonly=True, copy=False
+    )
+    ai_tier = fields.Selection(
+        TIERS, string="AI Tier", readonly=True, copy=False, index=True
+    )
+    ai_reasons = fields.Json(string="AI Reasons Data", readonly=True, copy=False)
+    ai_reasons_html = fields.Html(
+        string="AI Reasons", compute="_compute_ai_reasons_html", sanitize=False
+    )
+    ai_score_date = fields.Datetime(string="AI Scored On", readonly=True, copy=False)
+    ai_score_previous = fields.Integer(
+        string="AI Previous Score", readonly=True, copy=False
+    )
+    ai_score_trend = fields.Selection(
+        [("rising", "Rising"), ("falling", "Falling"), ("stable", "Stable")],
+        string="AI Score Trend",
+        readonly=True,
+        copy=False,
+    )
+    ai_needs_scoring = fields.Boolean(
+        string="AI Score Outdated", default=True, readonly=True, copy=False, index=True
+    )
+    ai_score_history_ids = fields.One2many(
+        "pyme.ai.lead.score", "lead_id", string="AI Score History", readonly=True
+    )
+
+    @api.depends("ai_reasons")
+    def _compute_ai_reasons_html(self):
+        labels = self.env["pyme.ai.lead.scoring"]._ai_feature_labels()
+        words = {None: "—", "yes": self.env._("Yes"), "no": self.env._("No")}
+        for lead in self:
+            reasons = lead.ai_reasons or {}
+            items = Markup("")
+            for direction, css in (("up", "text-success"), ("down", "text-danger")):
+                for reason in reasons.get(direction, []):
+                    label = labels.get(reason.get("column"), reason.get("column"))
+                    items += Markup(
+                        "<li><span class='%s fw-bold'>%s</span> %s = %s</li>"
+                    ) % (
+                        css,
+                        "▲" if direction == "up" else "▼",
+                        label,
+                        words.get(reason.get("value"), reason.get("value")),
+                    )
+            lead.ai_reasons_html = (
+                Markup("<ul class='list-unstyled mb-0'>%s</ul>") % items
+                if items
+                else False
+            )
+
+    def write(self, vals):
+        if SCORED_FIELDS.intersection(vals) and "ai_needs_scoring" not in vals:
+            vals = dict(vals, ai_needs_scoring=True)
+        return super().write(vals)
+
+    def action_ai_score_now(self):
+        """Score these leads right away with the active model (no training)."""
+        self.check_access("read")
+        scoring = self.env["pyme.ai.lead.scoring"]
+        for company in self.company_id or self.env.company:
+            leads = self.filtered(
+                lambda lead, c=company: lead.company_id == c or not lead.company_id
+            )
+            ai_model = (
+                self.env["pyme.ai.model"].sudo()._get_active(scoring._ai_kind, company)
+            )
+            engine_model = ai_model._load_engine_model() if ai_model else None
+            if engine_model is None:
+                raise UserError(
+                    self.env._(
+                        "There is no usable lead scoring model yet: it is trained "
+                        "automatically once there are enough won and lost leads."
+                    )
+                )
+            scoring.with_company(company).sudo()._ai_apply_batch(
+                leads.sudo(), engine_model, ai_model, trigger="manual"
+            )
+        return True

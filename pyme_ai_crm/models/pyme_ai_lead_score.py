@@ -1,0 +1,27 @@
+# Copyright 2026 pyme_ai contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import fields, models
+
+
+class PymeAiLeadScore(models.Model):
+    _name = "pyme.ai.lead.score"
+    _description = "AI Lead Score History"
+    _order = "date desc, id desc"
+
+    lead_id = fields.Many2one(
+        "crm.lead", required=True, index=True, ondelete="cascade", readonly=True
+    )
+    company_id = fields.Many2one(related="lead_id.company_id", store=True, index=True)
+    date = fields.Datetime(required=True, readonly=True)
+    score = fields.Integer(readonly=True, aggregator="avg")
+    probability = fields.Float(digits=(16, 4), readonly=True, aggregator="avg")
+    tier = fields.Selection(
+        [("hot", "Hot"), ("warm", "Warm"), ("cold", "Cold")], readonly=True
+    )
+    model_id = fields.Many2one(
+        "pyme.ai.model",
+        string="AI Model",
+        readonly=True,
+        ondelete="set null",
+        groups="pyme_ai_base.pyme_ai_base_group_user",
+    )

@@ -1,0 +1,80 @@
+# Copyright 2026 pyme_ai contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import random
+
+from odoo.tests import new_test_user
+
+from odoo.addons.pyme_ai_base.tests.common import PymeAiCase
+
+
+class LeadScoringCase(PymeAiCase):
+    """Closed leads with a learnable signal: web leads with revenue tend to be won."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.scoring = cls.env["pyme.ai.lead.scoring"]
+        # the tests own the whole history (demo leads would change the counts)
+        cls.env["crm.lead"].with_context(active_test=False).search([]).unlink()
+        cls.team = cls.env["crm.team"].create({"name": "AI team"})
+        cls.stage_new = cls.env["crm.stage"].create({"name": "New AI", "sequence": 1})
+        cls.stage_proposal = cls.env["crm.stage"].create(
+            {"name": "Proposal AI", "sequence": 2}
+        )
+        cls.stage_won = cls.env["crm.stage"].create(
+            {"name": "Won AI", "sequence": 9, "is_won": True}
+        )
+        Source = cls.env["utm.source"]
+        cls.source_web = Source.create({"name": "Website AI"})
+        cls.source_call = Source.create({"name": "Cold call AI"})
+        cls.salesman = new_test_user(
+            cls.env,
+            login="ai_salesman",
+            groups="sales_team.group_sale_salesman",
+        )
+        cls.other_salesman = new_test_user(
+            cls.env,
+            login="ai_salesman_2",
+            groups="sales_team.group_sale_salesman",
+        )
+
+    @classmethod
+    def _create_history(cls, n_won, n_lost, seed=0):
+        rng = random.Random(seed)
+        Lead = cls.env["crm.lead"]
+
+        def values(i, won):
+            web = rng.random() < (0.8 if won else 0.25)
+            return {
+                "name": f"Closed {won and 'won' or 'lost'} {i}",
+                "type": "opportunity",
+                "team_id": cls.team.id,
+                "source_id": (cls.source_web if web else cls.source_call).id,
+                "expected_revenue": rng.uniform(5000, 9000)
+                if won
+                else rng.uniform(100, 6000),
+                "email_from": f"buyer{i}@{'acme.es' if web else 'gmail.com'}",
+                "stage_id": cls.stage_proposal.id,
+            }
+
+        won = Lead.create([values(i, True) for i in range(n_won)])
+        won.write({"stage_id": cls.stage_won.id})
+        lost = Lead.create([values(i, False) for i in range(n_lost)])
+        lost.action_set_lost()
+        return won, lost
+
+    def _open_lead(self, web, revenue, **extra):
+        return self.env["crm.lead"].create(
+            dict(
+                {
+                    "name": "Open lead",
+                    "type": "opportunity",
+                    "team_id": self.team.id,
+                    "source_id": (self.source_web if web else self.source_call).id,
+                    "expected_revenue": revenue,
+                    "email_from": "someone@acme.es" if web else "someone@gmail.com",
+                    "stage_id": self.stage_new.id,
+                },
+                **extra,
+            )
+        )

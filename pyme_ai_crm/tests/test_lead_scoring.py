@@ -1,0 +1,106 @@
+# Copyright 2026 pyme_ai contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from unittest.mock import patch
+
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import tagged
+from odoo.tools import mute_logger
+
+from .common import LeadScoringCase
+
+LOGGER = "odoo.addons.pyme_ai_base.models.pyme_ai_capability"
+
+
+@tagged("post_install", "-at_install")
+class TestLeadScoring(LeadScoringCase):
+    def _active_model(self):
+        return self.env["pyme.ai.model"]._get_active("lead_scoring")
+
+    def test_train_then_score_fills_lead_fields(self):
+        self._create_history(40, 40)
+        run = self.scoring._ai_train()
+        self.assertEqual(run.state, "done", run.message)
+        model = self._active_model()
+        self.assertEqual(model.train_rows, 80)
+        for key in ("auc", "brier", "log_loss", "lift_10", "lift_20"):
+            self.assertIn(key, model.metrics)
+        self.assertIn("naive_bayes", model.report["baselines"])
+        self.assertIn("logistic", model.report["baselines"])
+
+        hot = self._open_lead(web=True, revenue=8500)
+        cold = self._open_lead(web=False, revenue=300)
+        self.assertTrue(hot.ai_needs_scoring)
+        before = (hot.probability, hot.automated_probability)
+        self.scoring._cron_ai_apply()
+        for lead in hot | cold:
+            self.assertTrue(1 <= lead.ai_score <= 100)
+            self.assertFalse(lead.ai_needs_scoring)
+            self.assertTrue(lead.ai_score_date)
+            self.assertIn(lead.ai_tier, ("hot", "warm", "cold"))
+            self.assertEqual(len(lead.ai_score_history_ids), 1)
+        self.assertGreater(hot.ai_score, cold.ai_score)
+        self.assertAlmostEqual(hot.ai_score, round(hot.ai_probability * 100), delta=1)
+        # Odoo's own probabilities are never written
+        self.assertEqual((hot.probability, hot.automated_probability), before)
+        # reasons come from the model, with readable labels
+        columns = {r["column"] for r in hot.ai_reasons["up"] + hot.ai_reasons["down"]}
+        self.assertIn("source", columns | {"expected_revenue"})
+        self.assertIn("Source", hot.ai_reasons_html + cold.ai_reasons_html)
+
+    def test_change_rescores_with_trend(self):
+        self._create_history(40, 40)
+        self.scoring._ai_train()
+        lead = self._open_lead(web=False, revenue=200)
+        self.scoring._cron_ai_apply()
+        first = lead.ai_score
+        lead.write({"source_id": self.source_web.id, "expected_revenue": 9000})
+        self.assertTrue(lead.ai_needs_scoring)
+        self.scoring._cron_ai_apply()
+        self.assertGreater(lead.ai_score, first)
+        self.assertEqual(lead.ai_score_previous, first)
+        self.assertEqual(lead.ai_score_trend, "rising")
+        self.assertEqual(len(lead.ai_score_history_ids), 2)
+
+    def test_too_little_data_refuses_to_train(self):
+        self._create_history(5, 30)
+        with mute_logger(LOGGER):
+            run = self.scoring._ai_train()
+        self.assertEqual(run.state, "failed")
+        self.assertIn("5 won and 30 lost", run.message)
+        self.assertIn("at least 20", run.message)
+        self.assertFalse(self._active_model())
+
+    def test_failing_training_keeps_previous_model(self):
+        self._create_history(40, 40)
+        active = self.scoring._ai_train().model_id
+        scoring_cls = self.registry["pyme.ai.lead.scoring"]
+        with (
+            patch.object(scoring_cls, "_ai_fit", side_effect=MemoryError("boom")),
+            mute_logger(LOGGER),
+        ):
+            run = self.scoring._ai_train()
+        self.assertEqual(run.state, "failed")
+        self.assertIn("boom", run.message)
+        self.assertEqual(self._active_model(), active)
+        # scoring still works with the kept model
+        lead = self._open_lead(web=True, revenue=7000)
+        self.scoring._cron_ai_apply()
+        self.assertTrue(lead.ai_score)
+
+    def test_salesperson_access(self):
+        self._create_history(40, 40)
+        self.scoring._ai_train()
+        own = self._open_lead(web=True, revenue=8000, user_id=self.salesman.id)
+        other = self._open_lead(web=True, revenue=8000, user_id=self.other_salesman.id)
+        # a salesperson scores and reads the leads they can read
+        own.with_user(self.salesman).action_ai_score_now()
+        self.assertTrue(own.with_user(self.salesman).ai_score)
+        self.assertTrue(own.with_user(self.salesman).ai_score_history_ids)
+        history = self.env["pyme.ai.lead.score"].with_user(self.salesman)
+        other.action_ai_score_now()
+        self.assertFalse(history.search([("lead_id", "=", other.id)]))
+        # only AI administrators train, activate or roll back
+        with self.assertRaises(UserError):
+            self.scoring.with_user(self.salesman).action_ai_train_now()
+        with self.assertRaises(AccessError):
+            self._active_model().with_user(self.salesman).action_activate()

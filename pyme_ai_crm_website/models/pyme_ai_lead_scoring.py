@@ -1,0 +1,39 @@
+# Copyright 2026 pyme_ai contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import models
+from odoo.tools import SQL
+
+# URL fragments of pricing pages (English and Spanish sites).
+PRICING_PATTERNS = ["%pric%", "%precio%", "%tarifa%", "%/shop%", "%plan%"]
+
+
+class PymeAiLeadScoring(models.AbstractModel):
+    _inherit = "pyme.ai.lead.scoring"
+
+    def _ai_extra_features(self, table, ids, as_of):
+        """Page views of the lead's website visitors before ``as_of``."""
+        res = super()._ai_extra_features(table, ids, as_of)
+        self.env["website.track"].flush_model()
+        self.env["crm.lead"].flush_model(["visitor_ids"])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT l.id, COUNT(t.id),
+                       COUNT(t.id) FILTER (WHERE t.url ILIKE ANY(%s))
+                  FROM unnest(%s::int[], %s::timestamp[]) AS l(id, as_of)
+                  JOIN crm_lead_website_visitor_rel lv ON lv.crm_lead_id = l.id
+                  JOIN website_track t ON t.visitor_id = lv.website_visitor_id
+                                      AND t.visit_datetime <= l.as_of
+              GROUP BY l.id
+                """,
+                PRICING_PATTERNS,
+                ids,
+                [as_of[i] for i in ids],
+            )
+        )
+        views = {row[0]: row[1:] for row in self.env.cr.fetchall()}
+        for lead_id in ids:
+            total, pricing = views.get(lead_id, (0, 0))
+            table["page_views"].append(total)
+            table["pricing_views"].append(pricing)
+        return res

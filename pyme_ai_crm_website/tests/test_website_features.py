@@ -1,0 +1,36 @@
+# Copyright 2026 pyme_ai contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import timedelta
+
+from odoo import fields
+from odoo.tests import tagged
+
+from odoo.addons.pyme_ai_crm.tests.common import LeadScoringCase
+
+
+@tagged("post_install", "-at_install")
+class TestWebsiteFeatures(LeadScoringCase):
+    def test_page_views_before_reference_date(self):
+        lead = self._open_lead(web=True, revenue=1000)
+        other = self._open_lead(web=False, revenue=1000)
+        visitor = self.env["website.visitor"].create({"access_token": "f" * 32})
+        lead.visitor_ids = visitor
+        now = fields.Datetime.now()
+        Track = self.env["website.track"]
+        Track.create(
+            [
+                {"visitor_id": visitor.id, "url": "/pricing", "visit_datetime": now},
+                {"visitor_id": visitor.id, "url": "/contactus", "visit_datetime": now},
+                {"visitor_id": visitor.id, "url": "/precios", "visit_datetime": now},
+                {
+                    "visitor_id": visitor.id,
+                    "url": "/pricing",
+                    "visit_datetime": now + timedelta(days=2),
+                },
+            ]
+        )
+        as_of = {lead.id: now + timedelta(hours=1), other.id: now}
+        table = {"page_views": [], "pricing_views": []}
+        self.scoring._ai_extra_features(table, [lead.id, other.id], as_of)
+        self.assertEqual(table["page_views"], [3, 0])
+        self.assertEqual(table["pricing_views"], [2, 0])
