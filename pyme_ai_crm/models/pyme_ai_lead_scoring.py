@@ -141,6 +141,8 @@ class PymeAiLeadScoring(models.AbstractModel):
             stage = stages.get(
                 row["id"], (row["stage_id"], row["date_last_stage_update"])
             )
+            if not use_stage:
+                stage = (None, None)
             table["stage"].append(name(stage[0]))
             table["lead_type"].append(row["type"] or None)
             table["expected_revenue"].append(row["expected_revenue"] or 0.0)

@@ -104,3 +104,11 @@ class TestLeadScoring(LeadScoringCase):
             self.scoring.with_user(self.salesman).action_ai_train_now()
         with self.assertRaises(AccessError):
             self._active_model().with_user(self.salesman).action_activate()
+
+    def test_won_stage_never_leaks_into_training(self):
+        self._create_history(25, 25)
+        data = self.scoring._ai_training_data()
+        # the won leads' previous stage is unknown (no tracking here): no stage at all
+        self.assertEqual(set(data["table"]["stage"]), {None})
+        self.assertEqual(set(data["table"]["days_in_stage"]), {None})
+        self.assertEqual(sum(data["target"]), 25)
