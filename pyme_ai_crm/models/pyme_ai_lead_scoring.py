@@ -397,6 +397,7 @@ class PymeAiLeadScoring(models.AbstractModel):
                     self.env.company.id,
                 )
             )
+            self.env["crm.lead"].invalidate_model(["ai_needs_scoring"])
         return run
 
     # ------------------------------------------------------------------ applying
