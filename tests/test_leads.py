@@ -238,3 +238,20 @@ def test_naive_bayes_on_chosen_columns(sample):
     # country carries no signal in the sample: close to a coin toss, below full NB
     assert abs(native - 0.5) < 0.1
     assert res.report["baselines"]["naive_bayes"]["auc"] > native
+
+
+def test_boolean_reasons_read_yes_no():
+    rng = np.random.default_rng(5)
+    n = 400
+    flag = rng.random(n) < 0.5
+    won = (rng.random(n) < np.where(flag, 0.8, 0.2)).astype(int)
+    res = train(
+        {"newsletter": flag.tolist(), "noise": rng.choice(["a", "b"], n).tolist()}, won
+    )
+    out = res.model.score({"newsletter": [True, False], "noise": ["a", "a"]})
+    assert out["reasons"][0]["up"][0] == {
+        "column": "newsletter",
+        "value": "yes",
+        "contribution": out["reasons"][0]["up"][0]["contribution"],
+    }
+    assert out["reasons"][1]["down"][0]["value"] == "no"

@@ -258,12 +258,12 @@ class LeadModel:
                 value = None
             elif originals[j] is not None and is_missing(originals[j][i]):
                 value = None
+            elif is_bool[j]:
+                value = "yes" if value > 0.5 else "no"
             elif originals[j] is not None and not is_missing(originals[j][i]):
                 value = originals[j][i]
             elif value == RARE:
                 value = "other"
-            elif is_bool[j]:
-                value = "yes" if value > 0.5 else "no"
             elif isinstance(value, float) and value.is_integer():
                 value = int(value)
             return {"column": columns[j], "value": value, "contribution": contribution}
