@@ -75,11 +75,17 @@ def check_versions(recorded, current=None):
     """Raise IncompatibleVersionError when a pickled model may not load correctly here.
 
     scikit-learn and numpy must match in major.minor (scikit-learn itself refuses to
-    vouch for pickles across minor versions); joblib must match in major.
+    vouch for pickles across minor versions); joblib must match in major; pyme-ai in
+    major.minor (its model classes may change between minor releases).
     """
     current = current or library_versions()
     problems = []
-    for dist, parts in (("scikit-learn", 2), ("numpy", 2), ("joblib", 1)):
+    for dist, parts in (
+        ("pyme-ai", 2),
+        ("scikit-learn", 2),
+        ("numpy", 2),
+        ("joblib", 1),
+    ):
         rec, cur = recorded.get(dist), current.get(dist)
         if rec and cur and rec.split(".")[:parts] != cur.split(".")[:parts]:
             problems.append(f"{dist} {rec} (artifact) vs {cur} (installed)")

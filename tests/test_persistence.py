@@ -275,3 +275,12 @@ def test_every_error_is_a_persistence_error():
         CorruptArtifactError,
     ):
         assert issubclass(exc, PersistenceError)
+
+
+def test_engine_minor_version_change_is_incompatible():
+    from pyme_ai.persistence import IncompatibleVersionError, check_versions
+
+    current = {"pyme-ai": "0.2.0", "scikit-learn": "1.9.1", "numpy": "2.4.6"}
+    check_versions({"pyme-ai": "0.2.5"}, current)  # patch releases keep models
+    with pytest.raises(IncompatibleVersionError, match="pyme-ai 0.1.0"):
+        check_versions({"pyme-ai": "0.1.0"}, current)

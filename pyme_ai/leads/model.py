@@ -26,7 +26,15 @@ from sklearn.naive_bayes import CategoricalNB
 from sklearn.preprocessing import StandardScaler
 
 from ..evaluation import classification_report, stratified_holdout
-from ..tabular import MISSING, RARE, TabularPrep, is_missing, n_rows
+from ..tabular import (
+    MISSING,
+    RARE,
+    TabularPrep,
+    _mapped,
+    is_missing,
+    n_rows,
+    to_category,
+)
 from ..training import TrainingResult
 from .contact import derive_contact_columns, resolve_roles
 
@@ -116,39 +124,56 @@ class _Encoder:
         indicator = np.repeat(np.arange(len(self.groups)), np.diff(self.offsets))
         return np.concatenate([indicator, np.asarray(self.linear, dtype=int)])
 
-    def transform(self, table, clean=None):
-        clean = clean if clean is not None else self.prep.transform(table)
-        n = len(next(iter(clean.values()))) if clean else n_rows(table)
+    def encode(self, table):
+        """Per row the active indicator of each column, the linear terms, and the
+        per-column values (category indices, or floats).
+
+        Each distinct input value is converted once, straight to its indicator.
+        """
+        n = n_rows(table)
+        clean = {}
         cols = np.empty((n, len(self.groups)), dtype=np.int64)
         pairs = zip(self.prep.columns, self.groups, strict=True)
         for g, (info, (__, labels)) in enumerate(pairs):
-            values = clean[info.name]
+            raw = table[info.name]
             if info.kind == "categorical":
                 index = {label: i for i, label in enumerate(labels)}
-                local = np.fromiter((index[v] for v in values), dtype=np.int64, count=n)
-            elif info.kind == "boolean":
+                rare = index[RARE]
+                local = np.asarray(
+                    _mapped(lambda v, ix=index, r=rare: ix.get(to_category(v), r), raw),
+                    dtype=np.int64,
+                )
+                clean[info.name] = local
+                cols[:, g] = local + self.offsets[g]
+                continue
+            values = TabularPrep._numeric(info, raw, self.prep.reference_date)
+            clean[info.name] = values
+            if info.kind == "boolean":
                 local = np.where(np.isnan(values), 2, np.where(values > 0.5, 0, 1))
             else:
                 edges = self.bins[info.name]
                 local = np.searchsorted(edges, np.nan_to_num(values), side="right")
                 local = np.where(np.isnan(values), len(edges) + 1, local)
             cols[:, g] = local + self.offsets[g]
-        data = np.ones(cols.size)
-        indptr = np.arange(0, cols.size + 1, len(self.groups))
-        indicators = sparse.csr_matrix(
-            (data, cols.ravel(), indptr), shape=(n, int(self.offsets[-1]))
-        )
-        if not self.linear:
-            return indicators, clean
         linear = np.empty((n, len(self.linear)))
         for k, g in enumerate(self.linear):
             name = self.prep.columns[g].name
             low, high, centre, scale = self.scales[name]
             values = np.clip(clean[name], low, high)
             linear[:, k] = np.where(np.isnan(values), 0.0, (values - centre) / scale)
-        return sparse.hstack(
-            [indicators, sparse.csr_matrix(linear)], format="csr"
-        ), clean
+        return cols, linear, clean
+
+    def transform(self, table):
+        """Sparse design matrix (indicators, then linear terms) and column values."""
+        cols, linear, clean = self.encode(table)
+        n = len(cols)
+        indptr = np.arange(0, cols.size + 1, len(self.groups))
+        indicators = sparse.csr_matrix(
+            (np.ones(cols.size), cols.ravel(), indptr),
+            shape=(n, int(self.offsets[-1])),
+        )
+        x = sparse.hstack([indicators, sparse.csr_matrix(linear)], format="csr")
+        return x, clean
 
 
 def _fit_logistic(x, y, random_state, c=None):
@@ -197,9 +222,9 @@ class LeadModel:
         self.means = feature_means
         self.baseline = self.intercept + float(self.coef @ self.means)
         group_of = encoder.group_of_features()
-        self._group_matrix = sparse.csr_matrix(
-            (np.ones(len(group_of)), (np.arange(len(group_of)), group_of)),
-            shape=(len(group_of), len(encoder.groups)),
+        # per column, the part of the baseline it contributes at the training means
+        self._centre = np.bincount(
+            group_of, weights=self.coef * self.means, minlength=len(encoder.groups)
         )
 
     @property
@@ -214,13 +239,14 @@ class LeadModel:
         }
         return [c for c in self.columns if c not in derived] + contact
 
-    def _prepare(self, table):
+    def _derived(self, table):
         missing = [name for name in self.required_columns() if name not in table]
         if missing:
             raise ValueError(f"missing columns: {', '.join(missing)}")
-        table = derive_contact_columns(table, self.roles)
-        x, clean = self.encoder.transform(table)
-        return x, clean
+        return derive_contact_columns(table, self.roles)
+
+    def _prepare(self, table):
+        return self.encoder.transform(self._derived(table))
 
     def logit(self, table):
         x, __ = self._prepare(table)
@@ -231,11 +257,14 @@ class LeadModel:
 
     def contributions(self, table):
         """Signed logit contributions (rows x columns); rows sum to logit - baseline."""
-        x, clean = self._prepare(table)
-        weighted = x.multiply(self.coef).tocsr()
-        contrib = np.asarray((weighted @ self._group_matrix).todense())
-        contrib -= (self.coef * self.means) @ self._group_matrix.toarray()
-        return contrib, clean, self.intercept + x @ self.coef
+        cols, linear, clean = self.encoder.encode(self._derived(table))
+        # one indicator per column and row: gather its coefficient
+        contrib = self.coef[cols]
+        if self.encoder.linear:
+            n_indicators = int(self.encoder.offsets[-1])
+            contrib[:, self.encoder.linear] += linear * self.coef[n_indicators:]
+        contrib -= self._centre
+        return contrib, clean, self.baseline + contrib.sum(axis=1)
 
     def score(self, table, n_reasons=3):
         """Per row: probability, score (1-100), tier and reasons up/down."""
@@ -245,6 +274,12 @@ class LeadModel:
         tier = tiers_for(score, self.thresholds)
         columns = self.columns
         values = [clean[name].tolist() for name in columns]
+        categories = [
+            labels if info.kind == "categorical" else None
+            for info, (__, labels) in zip(
+                self.prep.columns, self.encoder.groups, strict=True
+            )
+        ]
         originals = [table.get(name) for name in columns]
         booleans = {c.name for c in self.prep.columns if c.kind == "boolean"}
         is_bool = [name in booleans for name in columns]
@@ -254,6 +289,8 @@ class LeadModel:
 
         def item(j, i, contribution):
             value = values[j][i]
+            if categories[j] is not None:
+                value = categories[j][value]
             if value is None or value == MISSING or value != value:  # nan
                 value = None
             elif originals[j] is not None and is_missing(originals[j][i]):
