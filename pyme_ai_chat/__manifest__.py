@@ -9,7 +9,23 @@
     "website": "https://github.com/pyme-ai/pyme_ai",
     "license": "LGPL-3",
     "development_status": "Alpha",
-    "depends": ["website", "pyme_ai_base"],
+    "depends": ["website", "resource", "pyme_ai_base"],
     "external_dependencies": {"python": ["pyme-ai"]},
-    "data": [],
+    "data": [
+        "security/ir.model.access.csv",
+        "security/pyme_ai_chat_security.xml",
+        "views/pyme_ai_chat_faq_views.xml",
+        "views/pyme_ai_chat_conversation_views.xml",
+        "views/pyme_ai_chat_message_views.xml",
+        "views/res_config_settings_views.xml",
+        "wizards/pyme_ai_chat_faq_assign_views.xml",
+        "views/pyme_ai_chat_menus.xml",
+        "data/ir_cron_data.xml",
+        "data/pyme_ai_chat_faq_data.xml",
+    ],
+    "assets": {
+        "web.assets_frontend": [
+            "pyme_ai_chat/static/src/chat_widget/*",
+        ],
+    },
 }

@@ -1,1 +1,3 @@
 from . import test_install
+from . import test_knowledge
+from . import test_routes

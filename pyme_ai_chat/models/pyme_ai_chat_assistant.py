@@ -1,0 +1,147 @@
+# Copyright 2026 pyme_ai contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Website chat capability: trains pyme_ai.chat on the FAQs, answers visitors."""
+
+import logging
+
+from odoo import api, models
+from odoo.exceptions import UserError
+from odoo.tools.translate import LazyTranslate
+
+from pyme_ai import chat as engine
+from pyme_ai.chat import llm
+
+_lt = LazyTranslate(__name__)
+_logger = logging.getLogger(__name__)
+
+LLM_URL_PARAM = "pyme_ai_chat.llm_url"
+LLM_MODEL_PARAM = "pyme_ai_chat.llm_model"
+LLM_KEY_PARAM = "pyme_ai_chat.llm_api_key"
+#: Seconds per attempt of the optional phrasing call (no retry: a visitor waits).
+LLM_TIMEOUT = 5.0
+HANDOFF_INTENT = "talk_to_person"
+
+
+class PymeAiChatAssistant(models.AbstractModel):
+    _name = "pyme.ai.chat.assistant"
+    _inherit = "pyme.ai.capability"
+    _description = "AI Website Chat"
+
+    _ai_kind = "website_chat"
+    _ai_kind_label = _lt("Website chat")
+    _ai_train_cron_xmlid = "pyme_ai_chat.ir_cron_train_chat"
+
+    # ------------------------------------------------------------------ training
+    def _ai_training_data(self):
+        examples = (
+            self.env["pyme.ai.chat.faq"].sudo()._training_examples(self.env.company)
+        )
+        if not examples:
+            raise UserError(
+                self.env._("There are no chat FAQs with question variants to learn.")
+            )
+        return examples
+
+    def _ai_fit(self, data):
+        try:
+            return engine.train(data, random_state=0)
+        except engine.ChatDataError as exc:
+            raise UserError(
+                self.env._("The chat FAQs cannot be learnt yet: %(reason)s", reason=exc)
+            ) from None
+
+    def _ai_regression_reason(self, result, data):
+        """Never keep an older chat model for its holdout score.
+
+        Each training is scored on the FAQs of the moment: new questions and variants
+        change the holdout, so scores are not comparable, and keeping the older model
+        would ignore the knowledge the staff just added. A failed training still
+        keeps the active model (base behaviour).
+        """
+        return False
+
+    @api.model
+    def _queue_training(self):
+        """Queue a training run (installation data, new variants)."""
+        self._ai_trigger_training()
+        return True
+
+    # ------------------------------------------------------------------ answering
+    @api.model
+    def _engine_model(self, company):
+        ai_model = self.env["pyme.ai.model"].sudo()._get_active(self._ai_kind, company)
+        return ai_model._load_engine_model() if ai_model else None
+
+    @api.model
+    def _answer(self, text, website, lang=None):
+        """``{"text", "intent", "confidence", "lang", "faq", "handoff", "source"}``.
+
+        ``text`` False means "I don't know"; ``handoff`` True means offer a person.
+        """
+        engine_model = self._engine_model(website.company_id)
+        result = {
+            "text": False,
+            "intent": None,
+            "confidence": 0.0,
+            "lang": lang if lang in ("es", "en") else "es",
+            "faq": self.env["pyme.ai.chat.faq"],
+            "handoff": True,
+            "source": "local",
+        }
+        if engine_model is None:
+            if not lang:
+                result["lang"] = engine.detect_language(text)[0]
+            return result
+        answer = engine_model.answer(text)
+        result.update(
+            intent=answer["intent"],
+            confidence=answer["confidence"],
+            lang=answer["lang"],
+        )
+        if not answer["intent"]:
+            return result
+        faq = (
+            self.env["pyme.ai.chat.faq"]
+            .sudo()
+            ._for_intent(answer["intent"], answer["lang"], website)
+        )
+        if not faq:
+            return result
+        reply = faq._answer_text(text)
+        phrased = (
+            self._phrase(text, reply, answer["lang"]) if faq.kind == "answer" else None
+        )
+        result.update(
+            text=phrased["text"] if phrased else reply,
+            source=phrased["source"] if phrased else "local",
+            faq=faq,
+            handoff=faq.kind == "handoff",
+        )
+        return result
+
+    def _llm_client(self):
+        params = self.env["ir.config_parameter"].sudo()
+        url = params.get_param(LLM_URL_PARAM)
+        model = params.get_param(LLM_MODEL_PARAM)
+        if not url or not model:
+            return None
+        return llm.LLMClient(
+            url,
+            model,
+            api_key=params.get_param(LLM_KEY_PARAM) or None,
+            timeout=LLM_TIMEOUT,
+            max_retries=0,
+        )
+
+    def _phrase(self, question, answer, lang):
+        """The FAQ answer phrased by the optional LLM endpoint, else unchanged."""
+        try:
+            client = self._llm_client()
+        except ValueError:
+            client = None
+        if client is None:
+            return None
+        phrased = llm.phrase_answer(question, answer, client=client, lang=lang)
+        if phrased["reason"]:
+            _logger.info("pyme_ai_chat: local answer used: %s", phrased["reason"])
+        return phrased

@@ -1,0 +1,339 @@
+# Copyright 2026 pyme_ai contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Website chat conversations and their messages (the learning loop's log).
+
+Bodies are stored as plain text (``fields.Text``): Odoo escapes them wherever they
+are rendered; transcripts posted to other records are escaped with ``Markup``.
+"""
+
+import re
+import uuid
+from datetime import timedelta
+
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools import email_normalize, single_email_re
+
+from pyme_ai.sales.whatsapp import InvalidPhoneError, normalize_phone
+
+RETENTION_PARAM = "pyme_ai_chat.retention_days"
+ANONYMIZE_PARAM = "pyme_ai_chat.anonymize"
+USER_PARAM = "pyme_ai_chat.user_id"
+DEFAULT_RETENTION_DAYS = 180
+PURGE_BATCH = 1000
+MAX_CONTACT_LENGTH = 128
+
+_EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# 7+ digits, optionally with a leading + and spaces, dots, dashes or brackets between
+_PHONE_RE = re.compile(r"(?:\+|\b)\d(?:[\s().-]{0,2}\d){6,}\b")
+
+
+def mask_personal_data(text):
+    """``text`` with email addresses and phone numbers replaced by placeholders."""
+    text = _EMAIL_RE.sub("[email]", text or "")
+    return _PHONE_RE.sub("[phone]", text)
+
+
+class PymeAiChatConversation(models.Model):
+    _name = "pyme.ai.chat.conversation"
+    _description = "AI Chat Conversation"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "create_date desc, id desc"
+    _check_company_auto = True
+
+    token = fields.Char(
+        required=True,
+        index=True,
+        copy=False,
+        readonly=True,
+        default=lambda self: uuid.uuid4().hex,
+        groups="base.group_system",
+    )
+    website_id = fields.Many2one("website", readonly=True, ondelete="cascade")
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        index=True,
+        readonly=True,
+        default=lambda self: self.env.company,
+    )
+    lang = fields.Selection(
+        [("es", "Spanish"), ("en", "English")], string="Language", readonly=True
+    )
+    state = fields.Selection(
+        [
+            ("open", "Answered by the assistant"),
+            ("handoff", "Person offered"),
+            ("livechat", "Live chat"),
+            ("contact", "Contact left"),
+        ],
+        required=True,
+        default="open",
+        readonly=True,
+        index=True,
+    )
+    handoff = fields.Boolean(
+        string="Handed Off", readonly=True, help="A person was offered or requested."
+    )
+    contact_name = fields.Char(readonly=True)
+    contact_email = fields.Char(readonly=True)
+    contact_phone = fields.Char(readonly=True, help="In international (E.164) format.")
+    message_line_ids = fields.One2many(
+        "pyme.ai.chat.message",
+        "conversation_id",
+        string="Chat Messages",
+        readonly=True,
+    )
+    message_line_count = fields.Integer(
+        string="Chat Messages Count", compute="_compute_message_stats", store=True
+    )
+    unanswered_count = fields.Integer(
+        string="Unanswered", compute="_compute_message_stats", store=True
+    )
+
+    @api.depends("message_line_ids.answered", "message_line_ids.author")
+    def _compute_message_stats(self):
+        for conversation in self:
+            questions = conversation.message_line_ids.filtered(
+                lambda m: m.author == "visitor"
+            )
+            conversation.message_line_count = len(conversation.message_line_ids)
+            conversation.unanswered_count = len(
+                questions.filtered(lambda m: not m.answered)
+            )
+
+    @api.depends("create_date", "website_id")
+    def _compute_display_name(self):
+        for conversation in self:
+            conversation.display_name = self.env._(
+                "Chat #%(number)s", number=conversation.id or "-"
+            )
+
+    # ------------------------------------------------------------------ logging
+    def _anonymize_enabled(self):
+        value = self.env["ir.config_parameter"].sudo().get_param(ANONYMIZE_PARAM)
+        return value not in (None, False, "", "False", "0")
+
+    def _log(self, author, body, **values):
+        """Append a message; personal data is masked when anonymisation is on."""
+        self.ensure_one()
+        if self._anonymize_enabled():
+            body = mask_personal_data(body)
+        return self.env["pyme.ai.chat.message"].create(
+            {"conversation_id": self.id, "author": author, "body": body, **values}
+        )
+
+    def _transcript_lines(self):
+        self.ensure_one()
+        authors = {"visitor": self.env._("Visitor"), "bot": self.env._("Assistant")}
+        return [
+            f"{authors.get(message.author, message.author)}: {message.body}"
+            for message in self.message_line_ids.sorted("id")
+        ]
+
+    def _transcript_html(self):
+        """Escaped transcript (``Markup``), one paragraph per message."""
+        return Markup("").join(
+            Markup("<p>%s</p>") % line for line in self._transcript_lines()
+        )
+
+    # ------------------------------------------------------------------ handoff
+    def _handoff_mode(self):
+        """How a person is offered: ``"contact"`` (leave a phone/email) here; glue
+        addons return ``"livechat"`` when an operator is online."""
+        return "contact"
+
+    def _mark_handoff(self):
+        for conversation in self:
+            conversation.handoff = True
+            if conversation.state == "open":
+                conversation.state = "handoff"
+
+    def _contact_country(self, country_code=None):
+        """Country (ISO code) for numbers given without +prefix: the visitor's
+        (geoip) when known, else the website's company."""
+        self.ensure_one()
+        return (
+            country_code
+            or self.website_id.company_id.country_id.code
+            or self.company_id.country_id.code
+            or None
+        )
+
+    def _validate_contact(self, name, email, phone, country_code=None):
+        """Cleaned ``(name, email, phone)`` or ValidationError with a clear message."""
+        self.ensure_one()
+        name = (name or "").strip()[:MAX_CONTACT_LENGTH]
+        email = (email or "").strip()
+        phone = (phone or "").strip()
+        if not email and not phone:
+            raise ValidationError(
+                self.env._("Please leave an email address or a phone number.")
+            )
+        if len(email) > MAX_CONTACT_LENGTH or len(phone) > 40:
+            raise ValidationError(self.env._("This contact information is too long."))
+        if email:
+            if not single_email_re.match(email) or not email_normalize(email):
+                raise ValidationError(
+                    self.env._("%(email)s is not a valid email address.", email=email)
+                )
+            email = email_normalize(email)
+        if phone:
+            try:
+                phone = normalize_phone(
+                    phone, country=self._contact_country(country_code)
+                )
+            except InvalidPhoneError:
+                raise ValidationError(
+                    self.env._(
+                        "%(phone)s is not a valid phone number; include the country "
+                        "code, e.g. +34 600 000 000.",
+                        phone=phone,
+                    )
+                ) from None
+        return name, email, phone
+
+    def _submit_contact(self, name, email, phone, country_code=None):
+        """Store the visitor's contact details and hand them to the staff."""
+        self.ensure_one()
+        name, email, phone = self._validate_contact(name, email, phone, country_code)
+        self.write(
+            {
+                "contact_name": name,
+                "contact_email": email,
+                "contact_phone": phone,
+                "state": "contact",
+                "handoff": True,
+            }
+        )
+        return self._capture_contact()
+
+    def _capture_contact(self):
+        """Without CRM: a message and an activity on the conversation. The CRM glue
+        creates a lead instead. Returns a dict merged into the route's answer."""
+        self.ensure_one()
+        self.message_post(
+            body=Markup("<p>%s</p>%s")
+            % (
+                self.env._(
+                    "Contact request: %(name)s %(email)s %(phone)s",
+                    name=self.contact_name or "",
+                    email=self.contact_email or "",
+                    phone=self.contact_phone or "",
+                ),
+                self._transcript_html(),
+            ),
+            message_type="comment",
+            subtype_xmlid="mail.mt_note",
+        )
+        user = self._responsible_user()
+        if user:
+            self.activity_schedule(
+                "mail.mail_activity_data_todo",
+                user_id=user.id,
+                summary=self.env._("Contact the website visitor"),
+            )
+        return {}
+
+    def _responsible_user(self):
+        param = self.env["ir.config_parameter"].sudo().get_param(USER_PARAM)
+        user = (
+            self.env["res.users"].browse(int(param))
+            if param and param.isdigit()
+            else None
+        )
+        if not user or not user.exists() or not user.active:
+            user = self.env.ref("base.user_admin", raise_if_not_found=False)
+        return user if user and user.active else self.env["res.users"]
+
+    # ------------------------------------------------------------------ retention
+    @api.model
+    def _retention_days(self):
+        value = self.env["ir.config_parameter"].sudo().get_param(RETENTION_PARAM)
+        try:
+            return (
+                int(value) if value not in (None, False, "") else DEFAULT_RETENTION_DAYS
+            )
+        except ValueError:
+            return DEFAULT_RETENTION_DAYS
+
+    @api.model
+    def _cron_purge(self):
+        """Delete conversations older than the retention period (0 = keep them)."""
+        days = self._retention_days()
+        if days <= 0:
+            return
+        domain = [("create_date", "<", fields.Datetime.now() - timedelta(days=days))]
+        batch = (
+            self.sudo()
+            .with_context(active_test=False)
+            .search(domain, limit=PURGE_BATCH)
+        )
+        batch.unlink()
+        remaining = self.sudo().search_count(domain) if len(batch) == PURGE_BATCH else 0
+        self.env["ir.cron"]._notify_progress(done=len(batch), remaining=remaining)
+
+
+class PymeAiChatMessage(models.Model):
+    _name = "pyme.ai.chat.message"
+    _description = "AI Chat Message"
+    _order = "id"
+    _rec_name = "body"
+    _check_company_auto = True
+
+    conversation_id = fields.Many2one(
+        "pyme.ai.chat.conversation", required=True, ondelete="cascade", index=True
+    )
+    author = fields.Selection(
+        [("visitor", "Visitor"), ("bot", "Assistant")], required=True, readonly=True
+    )
+    body = fields.Text(string="Message", required=True, readonly=True)
+    lang = fields.Selection(
+        [("es", "Spanish"), ("en", "English")], string="Language", readonly=True
+    )
+    intent = fields.Char(readonly=True)
+    faq_id = fields.Many2one(
+        "pyme.ai.chat.faq", string="Matched FAQ", readonly=True, ondelete="set null"
+    )
+    confidence = fields.Float(digits=(16, 3), readonly=True, aggregator="avg")
+    answered = fields.Boolean(
+        string="Answered Automatically",
+        readonly=True,
+        index=True,
+        help="The assistant answered this question from the knowledge base.",
+    )
+    answer_rate = fields.Float(
+        string="Answered Automatically (%)",
+        compute="_compute_answer_rate",
+        store=True,
+        aggregator="avg",
+    )
+    reviewed = fields.Boolean(help="Handled by the staff (e.g. added as a variant).")
+    website_id = fields.Many2one(
+        related="conversation_id.website_id", store=True, index="btree_not_null"
+    )
+    company_id = fields.Many2one(
+        related="conversation_id.company_id", store=True, index=True
+    )
+
+    @api.depends("answered", "author")
+    def _compute_answer_rate(self):
+        for message in self:
+            message.answer_rate = 100.0 if message.answered else 0.0
+
+    def action_add_as_variant(self):
+        """Open the one-click wizard turning this question into an FAQ variant."""
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Add as Question Variant"),
+            "res_model": "pyme.ai.chat.faq.assign",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_message_ids": self.ids},
+        }
+
+    def action_mark_reviewed(self):
+        self.reviewed = True
+        return True

@@ -1,0 +1,22 @@
+# Copyright 2026 pyme_ai contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+{
+    "name": "AI for SMEs: Website Chat Leads",
+    "summary": "Website chat contact requests become CRM leads with the transcript",
+    "version": "18.0.1.0.0",
+    "category": "Sales/CRM",
+    "author": "pyme_ai contributors",
+    "website": "https://github.com/pyme-ai/pyme_ai",
+    "license": "LGPL-3",
+    "development_status": "Alpha",
+    "depends": ["pyme_ai_chat", "crm"],
+    "data": [
+        "views/pyme_ai_chat_conversation_views.xml",
+    ],
+    "assets": {
+        "web.assets_tests": [
+            "pyme_ai_chat_crm/static/tests/tours/*",
+        ],
+    },
+    "auto_install": True,
+}
