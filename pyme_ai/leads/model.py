@@ -293,16 +293,17 @@ class LeadModel:
                 value = categories[j][value]
             if value is None or value == MISSING or value != value:  # nan
                 value = None
-            elif originals[j] is not None and is_missing(originals[j][i]):
-                value = None
             elif is_bool[j]:
                 value = "yes" if value > 0.5 else "no"
-            elif originals[j] is not None and not is_missing(originals[j][i]):
-                value = originals[j][i]
-            elif value == RARE:
-                value = "other"
-            elif isinstance(value, float) and value.is_integer():
-                value = int(value)
+            else:
+                original = originals[j][i] if originals[j] is not None else None
+                if value == RARE:
+                    # unseen value, or a placeholder the training data never had
+                    value = None if is_missing(original) else original or "other"
+                elif original is not None and original != "":
+                    value = original
+                elif isinstance(value, float) and value.is_integer():
+                    value = int(value)
             return {"column": columns[j], "value": value, "contribution": contribution}
 
         reasons = []
