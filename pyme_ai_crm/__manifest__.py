@@ -17,5 +17,10 @@
         "views/crm_lead_views.xml",
         "views/res_config_settings_views.xml",
         "data/ir_cron_data.xml",
+        "data/pyme_ai_pipeline_data.xml",
+        "views/crm_lead_pipeline_views.xml",
+        "views/res_partner_views.xml",
+        "views/pyme_ai_insight_views.xml",
+        "views/res_config_settings_pipeline_views.xml",
     ],
 }

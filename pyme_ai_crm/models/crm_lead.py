@@ -7,7 +7,19 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
+from odoo.tools.translate import LazyTranslate
 
+_lt = LazyTranslate(__name__)
+
+WEEKDAYS = [
+    _lt("Monday"),
+    _lt("Tuesday"),
+    _lt("Wednesday"),
+    _lt("Thursday"),
+    _lt("Friday"),
+    _lt("Saturday"),
+    _lt("Sunday"),
+]
 TIERS = [("hot", "Hot"), ("warm", "Warm"), ("cold", "Cold")]
 # A score moving by at least this many points is rising or falling.
 TREND_DELTA = 5
@@ -33,7 +45,8 @@ SCORED_FIELDS = {
 
 
 class CrmLead(models.Model):
-    _inherit = "crm.lead"
+    _name = "crm.lead"
+    _inherit = ["crm.lead", "pyme.ai.whatsapp.mixin"]
 
     ai_score = fields.Integer(
         string="AI Score",
@@ -67,6 +80,26 @@ class CrmLead(models.Model):
     )
     ai_score_history_ids = fields.One2many(
         "pyme.ai.lead.score", "lead_id", string="AI Score History", readonly=True
+    )
+
+    ai_at_risk = fields.Boolean(
+        string="AI At Risk",
+        readonly=True,
+        copy=False,
+        index=True,
+        help="Open opportunity stuck in its stage longer than usual, with a falling "
+        "score, or without a next activity.",
+    )
+    ai_risk_reasons = fields.Json(string="AI Risk Data", readonly=True, copy=False)
+    ai_risk_reasons_text = fields.Text(
+        string="AI Risk Reasons", compute="_compute_ai_risk_reasons_text"
+    )
+    ai_risk_date = fields.Datetime(
+        string="AI Risk Checked On", readonly=True, copy=False
+    )
+    ai_best_contact = fields.Json(string="AI Best Time Data", readonly=True, copy=False)
+    ai_best_contact_text = fields.Char(
+        string="AI Best Time to Contact", compute="_compute_ai_best_contact_text"
     )
 
     @api.depends("ai_reasons")
@@ -165,9 +198,141 @@ class CrmLead(models.Model):
                 current["left"] = max(closed, current["entered"])
         return intervals
 
+    def _ai_whatsapp_target(self):
+        country = (
+            self.country_id
+            or self.partner_id.country_id
+            or self.company_id.country_id
+            or self.env.company.country_id
+        )
+        return (
+            self.mobile or self.phone,
+            country.code or None,
+            self.contact_name or self.partner_id.name or self.partner_name,
+            self.lang_code or self.partner_id.lang,
+        )
+
+    @api.model
+    def _ai_closed_leads(self):
+        """Won and lost leads of the current company with their first done activity.
+
+        A list of dicts ``{"lead_id", "source_id", "user_id", "won",
+        "activity_type_id", "activity_date", "tz"}`` (activity fields None when the
+        lead has no done activity; ``tz`` is the salesperson's, else the company's).
+        """
+        self.env["crm.lead"].flush_model()
+        self.env["mail.message"].flush_model(
+            ["model", "res_id", "date", "mail_activity_type_id"]
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT DISTINCT ON (l.id) l.id, l.source_id, l.user_id,
+                       l.active AND l.probability = 100,
+                       m.mail_activity_type_id, m.date, COALESCE(p.tz, cp.tz)
+                  FROM crm_lead l
+                  JOIN res_company c ON c.id = %s
+             LEFT JOIN res_partner cp ON cp.id = c.partner_id
+             LEFT JOIN res_users u ON u.id = l.user_id
+             LEFT JOIN res_partner p ON p.id = u.partner_id
+             LEFT JOIN mail_message m ON m.model = 'crm.lead' AND m.res_id = l.id
+                                     AND m.mail_activity_type_id IS NOT NULL
+                 WHERE (l.company_id = c.id OR l.company_id IS NULL)
+                   AND ((l.active AND l.probability = 100)
+                        OR (NOT l.active AND l.probability = 0))
+              ORDER BY l.id, m.date, m.id
+                """,
+                self.env.company.id,
+            )
+        )
+        keys = (
+            "lead_id",
+            "source_id",
+            "user_id",
+            "won",
+            "activity_type_id",
+            "activity_date",
+            "tz",
+        )
+        return [dict(zip(keys, row, strict=True)) for row in self.env.cr.fetchall()]
+
+    @api.depends("ai_risk_reasons")
+    def _compute_ai_risk_reasons_text(self):
+        stage_ids = {
+            int(reason["stage"])
+            for lead in self
+            for reason in lead.ai_risk_reasons or []
+            if reason.get("code") == "stuck" and str(reason.get("stage")).isdigit()
+        }
+        names = dict(
+            self.env["crm.stage"]
+            .browse(stage_ids)
+            .sudo()
+            .mapped(lambda stage: (stage.id, stage.name))
+        )
+        _ = self.env._
+        for lead in self:
+            lines = []
+            for reason in lead.ai_risk_reasons or []:
+                code = reason.get("code")
+                if code == "stuck":
+                    stage = reason.get("stage")
+                    lines.append(
+                        _(
+                            "In stage %(stage)s for %(days)s days; deals usually "
+                            "leave it within %(usual)s days (median %(median)s).",
+                            stage=names.get(int(stage), stage)
+                            if str(stage).isdigit()
+                            else stage,
+                            days=reason["days"],
+                            usual=round(reason["usual_days"]),
+                            median=round(reason["median_days"]),
+                        )
+                    )
+                elif code == "score_drop":
+                    lines.append(
+                        _(
+                            "AI score fell from %(previous)s to %(score)s.",
+                            previous=round(reason["previous_score"]),
+                            score=round(reason["score"]),
+                        )
+                    )
+                elif code == "no_next_activity":
+                    lines.append(_("No next activity is planned."))
+                elif code == "activity_overdue":
+                    lines.append(
+                        _(
+                            "The next activity is %(days)s days overdue.",
+                            days=reason["days_overdue"],
+                        )
+                    )
+            lead.ai_risk_reasons_text = "\n".join(lines) or False
+
+    @api.depends("ai_best_contact")
+    def _compute_ai_best_contact_text(self):
+        for lead in self:
+            best = lead.ai_best_contact
+            if not best:
+                lead.ai_best_contact_text = False
+                continue
+            lead.ai_best_contact_text = self.env._(
+                "%(weekday)s %(start)02d:00-%(end)02d:00 (%(rate)s%% won when first "
+                "contacted then, vs %(overall)s%% overall; %(events)s of %(total)s "
+                "leads)",
+                weekday=str(WEEKDAYS[best["weekday"]]),
+                start=best["band"][0],
+                end=best["band"][1],
+                rate=round(best["raw_rate"] * 100),
+                overall=round(best["overall_rate"] * 100),
+                events=best["events"],
+                total=best["n_events"],
+            )
+
     def write(self, vals):
         if SCORED_FIELDS.intersection(vals) and "ai_needs_scoring" not in vals:
             vals = dict(vals, ai_needs_scoring=True)
+        if vals.get("active") is False or vals.get("probability") == 100:
+            vals = dict(vals, ai_at_risk=False)  # closed deals are no longer at risk
         return super().write(vals)
 
     def action_ai_score_now(self):

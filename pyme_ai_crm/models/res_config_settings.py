@@ -2,7 +2,11 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
 
+from .pyme_ai_insight import DEFAULT_MIN_SAMPLE
+from .pyme_ai_insight import MIN_SAMPLE_PARAM as INSIGHT_MIN_SAMPLE_PARAM
 from .pyme_ai_lead_scoring import HOT_PARAM, WARM_PARAM
+
+INSIGHTS_CRON = "pyme_ai_crm.ir_cron_compute_insights"
 
 
 class ResConfigSettings(models.TransientModel):
@@ -40,3 +44,48 @@ class ResConfigSettings(models.TransientModel):
 
     def action_pyme_ai_crm_train_now(self):
         return self.env["pyme.ai.lead.scoring"].action_ai_train_now()
+
+    # deals at risk and best time to contact (pyme.ai.deal.risk), insights
+    pyme_ai_crm_deal_risk_enabled = fields.Boolean(
+        string="Deals at Risk",
+        compute="_compute_pyme_ai_crm_deal_risk_enabled",
+        inverse="_inverse_pyme_ai_crm_deal_risk_enabled",
+        help="Learn the usual time per stage and the best time to contact, and flag "
+        "open opportunities at risk.",
+    )
+    pyme_ai_crm_insights_enabled = fields.Boolean(
+        string="Sales Insights",
+        compute="_compute_pyme_ai_crm_insights_enabled",
+        inverse="_inverse_pyme_ai_crm_insights_enabled",
+        help="Recompute plain-language findings about the pipeline every week.",
+    )
+    pyme_ai_crm_insight_min_sample = fields.Integer(
+        string="Minimum Sample",
+        config_parameter=INSIGHT_MIN_SAMPLE_PARAM,
+        default=DEFAULT_MIN_SAMPLE,
+        help="Findings based on fewer deals or stage periods are not shown.",
+    )
+
+    @api.depends("company_id")
+    def _compute_pyme_ai_crm_deal_risk_enabled(self):
+        enabled = self.env["pyme.ai.deal.risk"]._ai_is_enabled()
+        for settings in self:
+            settings.pyme_ai_crm_deal_risk_enabled = enabled
+
+    def _inverse_pyme_ai_crm_deal_risk_enabled(self):
+        for settings in self:
+            self.env["pyme.ai.deal.risk"]._ai_set_enabled(
+                settings.pyme_ai_crm_deal_risk_enabled
+            )
+
+    @api.depends("company_id")
+    def _compute_pyme_ai_crm_insights_enabled(self):
+        cron = self.env.ref(INSIGHTS_CRON, raise_if_not_found=False)
+        for settings in self:
+            settings.pyme_ai_crm_insights_enabled = bool(cron and cron.sudo().active)
+
+    def _inverse_pyme_ai_crm_insights_enabled(self):
+        cron = self.env.ref(INSIGHTS_CRON, raise_if_not_found=False)
+        for settings in self:
+            if cron:
+                cron.sudo().active = settings.pyme_ai_crm_insights_enabled

@@ -1,3 +1,5 @@
 from . import test_install
 from . import test_lead_scoring
 from . import test_stage_intervals
+from . import test_pipeline
+from . import test_whatsapp
