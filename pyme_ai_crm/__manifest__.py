@@ -21,6 +21,9 @@
         "views/crm_lead_pipeline_views.xml",
         "views/res_partner_views.xml",
         "views/pyme_ai_insight_views.xml",
+        "views/pyme_ai_revenue_forecast_views.xml",
+        "views/pyme_ai_followup_rule_views.xml",
         "views/res_config_settings_pipeline_views.xml",
+        "data/pyme_ai_followup_data.xml",
     ],
 }

@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 {
     "name": "AI for SMEs: Lead Scoring with Website Visits",
-    "summary": "Website page views, pricing pages included, as lead scoring features",
+    "summary": "Website visits in lead scores, and follow-ups of pricing page visits",
     "version": "18.0.1.0.0",
     "category": "Sales/CRM",
     "author": "pyme_ai contributors",
@@ -10,5 +10,6 @@
     "license": "LGPL-3",
     "development_status": "Alpha",
     "depends": ["pyme_ai_crm", "website_crm"],
+    "data": ["data/pyme_ai_followup_data.xml"],
     "auto_install": True,
 }

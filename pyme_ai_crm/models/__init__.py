@@ -4,5 +4,9 @@ from . import pyme_ai_lead_score
 from . import pyme_ai_lead_scoring
 from . import pyme_ai_deal_risk
 from . import pyme_ai_insight
+from . import pyme_ai_followup_rule
+from . import pyme_ai_followup_log
+from . import pyme_ai_revenue_forecast
+from . import pyme_ai_revenue_forecast_line
 from . import res_partner
 from . import res_config_settings

@@ -7,6 +7,7 @@ from .pyme_ai_insight import MIN_SAMPLE_PARAM as INSIGHT_MIN_SAMPLE_PARAM
 from .pyme_ai_lead_scoring import HOT_PARAM, WARM_PARAM
 
 INSIGHTS_CRON = "pyme_ai_crm.ir_cron_compute_insights"
+FOLLOWUP_CRON = "pyme_ai_crm.ir_cron_followup_rules"
 
 
 class ResConfigSettings(models.TransientModel):
@@ -59,6 +60,19 @@ class ResConfigSettings(models.TransientModel):
         inverse="_inverse_pyme_ai_crm_insights_enabled",
         help="Recompute plain-language findings about the pipeline every week.",
     )
+    pyme_ai_crm_forecast_enabled = fields.Boolean(
+        string="Revenue Forecast",
+        compute="_compute_pyme_ai_crm_forecast_enabled",
+        inverse="_inverse_pyme_ai_crm_forecast_enabled",
+        help="Learn how long won deals take to close and forecast this month's and "
+        "next month's won revenue every day.",
+    )
+    pyme_ai_crm_followup_enabled = fields.Boolean(
+        string="Follow-up Rules",
+        compute="_compute_pyme_ai_crm_followup_enabled",
+        inverse="_inverse_pyme_ai_crm_followup_enabled",
+        help="Run the AI follow-up rules every hour.",
+    )
     pyme_ai_crm_insight_min_sample = fields.Integer(
         string="Minimum Sample",
         config_parameter=INSIGHT_MIN_SAMPLE_PARAM,
@@ -79,13 +93,48 @@ class ResConfigSettings(models.TransientModel):
             )
 
     @api.depends("company_id")
-    def _compute_pyme_ai_crm_insights_enabled(self):
-        cron = self.env.ref(INSIGHTS_CRON, raise_if_not_found=False)
+    def _compute_pyme_ai_crm_forecast_enabled(self):
+        enabled = self.env["pyme.ai.revenue.forecast"]._ai_is_enabled()
         for settings in self:
-            settings.pyme_ai_crm_insights_enabled = bool(cron and cron.sudo().active)
+            settings.pyme_ai_crm_forecast_enabled = enabled
+
+    def _inverse_pyme_ai_crm_forecast_enabled(self):
+        for settings in self:
+            self.env["pyme.ai.revenue.forecast"]._ai_set_enabled(
+                settings.pyme_ai_crm_forecast_enabled
+            )
+
+    @api.depends("company_id")
+    def _compute_pyme_ai_crm_insights_enabled(self):
+        for settings in self:
+            settings.pyme_ai_crm_insights_enabled = self._pyme_ai_cron_active(
+                INSIGHTS_CRON
+            )
 
     def _inverse_pyme_ai_crm_insights_enabled(self):
-        cron = self.env.ref(INSIGHTS_CRON, raise_if_not_found=False)
         for settings in self:
-            if cron:
-                cron.sudo().active = settings.pyme_ai_crm_insights_enabled
+            self._pyme_ai_set_cron_active(
+                INSIGHTS_CRON, settings.pyme_ai_crm_insights_enabled
+            )
+
+    @api.depends("company_id")
+    def _compute_pyme_ai_crm_followup_enabled(self):
+        for settings in self:
+            settings.pyme_ai_crm_followup_enabled = self._pyme_ai_cron_active(
+                FOLLOWUP_CRON
+            )
+
+    def _inverse_pyme_ai_crm_followup_enabled(self):
+        for settings in self:
+            self._pyme_ai_set_cron_active(
+                FOLLOWUP_CRON, settings.pyme_ai_crm_followup_enabled
+            )
+
+    def _pyme_ai_cron_active(self, xmlid):
+        cron = self.env.ref(xmlid, raise_if_not_found=False)
+        return bool(cron and cron.sudo().active)
+
+    def _pyme_ai_set_cron_active(self, xmlid, active):
+        cron = self.env.ref(xmlid, raise_if_not_found=False)
+        if cron and cron.sudo().active != bool(active):
+            cron.sudo().active = bool(active)

@@ -3,3 +3,5 @@ from . import test_lead_scoring
 from . import test_stage_intervals
 from . import test_pipeline
 from . import test_whatsapp
+from . import test_followup
+from . import test_revenue_forecast

@@ -1,0 +1,315 @@
+# Copyright 2026 pyme_ai contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Follow-up rules: a trigger finds leads, an action follows them up once.
+
+Each trigger is a method ``_trigger_<code>(leads_domain, now)`` returning
+``{lead id: key}``; the key names the event (an idle period, a mailing trace, a page
+visit), and a rule acts at most once per lead and key (``pyme.ai.followup.log`` has a
+unique constraint), however often the cron runs. Glue addons add triggers with
+``selection_add`` and a ``_trigger_<code>`` method.
+"""
+
+import logging
+from datetime import timedelta
+
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools import SQL
+
+_logger = logging.getLogger(__name__)
+
+# Leads acted on per transaction (the cron commits between batches).
+BATCH_SIZE = 500
+
+
+class PymeAiFollowupRule(models.Model):
+    _name = "pyme.ai.followup.rule"
+    _description = "AI Follow-up Rule"
+    _order = "sequence, id"
+
+    name = fields.Char(required=True, translate=True)
+    active = fields.Boolean(default=True)
+    sequence = fields.Integer(default=10)
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company
+    )
+    trigger = fields.Selection(
+        [
+            ("no_activity", "No activity on an open lead"),
+            ("hot_untouched", "Hot lead unassigned or untouched"),
+        ],
+        required=True,
+    )
+    delay = fields.Integer(
+        required=True,
+        default=30,
+        help="How long the condition must last before the rule acts.",
+    )
+    delay_unit = fields.Selection(
+        [("hours", "Hours"), ("days", "Days")], required=True, default="days"
+    )
+    lookback_days = fields.Integer(
+        string="Look Back (days)",
+        default=30,
+        help="Only events of this many days before the delay count (0: all), so that "
+        "switching a rule on does not bring back every old case at once.",
+    )
+    team_ids = fields.Many2many(
+        "crm.team",
+        string="Sales Teams",
+        help="Only leads of these teams (all if empty).",
+    )
+    action = fields.Selection(
+        [("activity", "Schedule an activity"), ("mail_template", "Send an email")],
+        required=True,
+        default="activity",
+    )
+    activity_type_id = fields.Many2one(
+        "mail.activity.type",
+        default=lambda self: self.env.ref(
+            "mail.mail_activity_data_todo", raise_if_not_found=False
+        ),
+    )
+    activity_summary = fields.Char(translate=True)
+    activity_note = fields.Html(translate=True)
+    activity_deadline_days = fields.Integer(
+        string="Deadline (days)", default=0, help="Days after the rule acts."
+    )
+    assignee = fields.Selection(
+        [
+            ("salesperson", "Salesperson"),
+            ("team_leader", "Team leader"),
+            ("user", "Specific user"),
+        ],
+        required=True,
+        default="salesperson",
+        help="Who gets the activity; falls back to the user below, then to the "
+        "salesperson.",
+    )
+    user_id = fields.Many2one("res.users", string="User")
+    mail_template_id = fields.Many2one(
+        "mail.template", string="Email Template", domain=[("model", "=", "crm.lead")]
+    )
+    log_ids = fields.One2many("pyme.ai.followup.log", "rule_id", string="Follow-ups")
+    log_count = fields.Integer(compute="_compute_log_count", string="Follow-ups Done")
+
+    @api.constrains("action", "activity_type_id", "mail_template_id", "delay")
+    def _check_action(self):
+        for rule in self:
+            if rule.delay < 0:
+                raise ValidationError(self.env._("The delay cannot be negative."))
+            if rule.action == "activity" and not rule.activity_type_id:
+                raise ValidationError(
+                    self.env._("Rule %(rule)s needs an activity type.", rule=rule.name)
+                )
+            if rule.action == "mail_template" and not rule.mail_template_id:
+                raise ValidationError(
+                    self.env._("Rule %(rule)s needs an email template.", rule=rule.name)
+                )
+
+    def _compute_log_count(self):
+        counts = dict(
+            self.env["pyme.ai.followup.log"]._read_group(
+                [("rule_id", "in", self.ids)], ["rule_id"], ["__count"]
+            )
+        )
+        for rule in self:
+            rule.log_count = counts.get(rule, 0)
+
+    def action_view_logs(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "pyme_ai_crm.pyme_ai_followup_log_action"
+        )
+        action["domain"] = [("rule_id", "=", self.id)]
+        return action
+
+    # ------------------------------------------------------------------ triggers
+    def _window(self, now):
+        """(oldest, newest) event dates the rule acts on now; oldest may be None."""
+        newest = now - timedelta(**{self.delay_unit: self.delay})
+        oldest = newest - timedelta(days=self.lookback_days)
+        return (oldest if self.lookback_days > 0 else None), newest
+
+    def _leads_domain(self):
+        domain = [
+            ("company_id", "in", [self.company_id.id, False]),
+            ("active", "=", True),
+            ("probability", "<", 100),
+        ]
+        if self.team_ids:
+            domain.append(("team_id", "in", self.team_ids.ids))
+        return domain
+
+    def _last_touch(self, lead_ids):
+        """{lead id: last message, email or done activity (or creation)}."""
+        self.env["mail.message"].flush_model(
+            ["model", "res_id", "date", "message_type", "mail_activity_type_id"]
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT l.id, GREATEST(l.create_date, MAX(m.date))
+                  FROM crm_lead l
+             LEFT JOIN mail_message m
+                    ON m.model = 'crm.lead' AND m.res_id = l.id
+                   AND (m.message_type IN ('comment', 'email')
+                        OR m.mail_activity_type_id IS NOT NULL)
+                 WHERE l.id = ANY(%s)
+              GROUP BY l.id
+                """,
+                list(lead_ids),
+            )
+        )
+        return dict(self.env.cr.fetchall())
+
+    def _idle_leads(self, leads_domain, now):
+        """Leads without planned activity untouched since the rule's delay."""
+        oldest, newest = self._window(now)
+        leads = self.env["crm.lead"].search(
+            leads_domain + [("activity_ids", "=", False), ("create_date", "<", newest)]
+        )
+        touched = self._last_touch(leads.ids)
+        return {
+            lead.id: touched[lead.id]
+            for lead in leads
+            if touched.get(lead.id)
+            and touched[lead.id] < newest
+            and (oldest is None or touched[lead.id] >= oldest)
+        }
+
+    def _trigger_no_activity(self, leads_domain, now):
+        idle = self._idle_leads(leads_domain, now)
+        return {
+            lead_id: f"idle:{last:%Y-%m-%d %H:%M:%S}" for lead_id, last in idle.items()
+        }
+
+    def _trigger_hot_untouched(self, leads_domain, now):
+        oldest, newest = self._window(now)
+        hot = leads_domain + [("ai_tier", "=", "hot"), ("create_date", "<", newest)]
+        created = [("create_date", ">=", oldest)] if oldest else []
+        unassigned = self.env["crm.lead"].search(
+            hot + created + [("user_id", "=", False)]
+        )
+        keys = {lead.id: "hot:unassigned" for lead in unassigned}
+        idle = self._idle_leads(hot + [("user_id", "!=", False)], now)
+        keys.update(
+            {lead_id: f"hot:{last:%Y-%m-%d %H:%M:%S}" for lead_id, last in idle.items()}
+        )
+        return keys
+
+    def _find(self, now):
+        """{lead id: key} of the leads this rule has not acted on for that key yet."""
+        self.ensure_one()
+        method = getattr(self, f"_trigger_{self.trigger}", None)
+        if method is None:
+            _logger.info("pyme_ai: follow-up trigger %s is not installed", self.trigger)
+            return {}
+        keys = method(self._leads_domain(), now)
+        if not keys:
+            return {}
+        done = self.env["pyme.ai.followup.log"].search_read(
+            [("rule_id", "=", self.id), ("lead_id", "in", list(keys))],
+            ["lead_id", "key"],
+        )
+        seen = {(row["lead_id"][0], row["key"]) for row in done}
+        return {
+            lead_id: key for lead_id, key in keys.items() if (lead_id, key) not in seen
+        }
+
+    # ------------------------------------------------------------------ actions
+    def _assignee(self, lead):
+        if self.assignee == "team_leader" and lead.team_id.user_id:
+            return lead.team_id.user_id
+        if self.assignee in ("team_leader", "user") and self.user_id:
+            return self.user_id
+        return lead.user_id or self.user_id or self.env.user
+
+    def _act(self, leads, keys, now):
+        """Follow ``leads`` up, log each on the lead's chatter and in the rule's log."""
+        self.ensure_one()
+        activities = {}
+        if self.action == "activity":
+            deadline = fields.Date.context_today(self) + timedelta(
+                days=self.activity_deadline_days
+            )
+            model_id = self.env["ir.model"]._get_id("crm.lead")
+            values = [
+                {
+                    "res_model_id": model_id,
+                    "res_id": lead.id,
+                    "activity_type_id": self.activity_type_id.id,
+                    "summary": self.activity_summary or self.name,
+                    "note": self.activity_note,
+                    "date_deadline": deadline,
+                    "user_id": self._assignee(lead).id,
+                }
+                for lead in leads
+            ]
+            created = self.env["mail.activity"].create(values)
+            activities = dict(zip(leads.ids, created.ids, strict=True))
+            done = self.env._(
+                "AI follow-up rule %(rule)s scheduled an activity.", rule=self.name
+            )
+        else:
+            leads.message_post_with_source(
+                self.mail_template_id,
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+            )
+            done = self.env._(
+                "AI follow-up rule %(rule)s sent the email %(template)s.",
+                rule=self.name,
+                template=self.mail_template_id.name,
+            )
+        leads._message_log_batch(
+            bodies={lead.id: Markup("<p>%s</p>") % done for lead in leads}
+        )
+        self.env["pyme.ai.followup.log"].create(
+            [
+                {
+                    "rule_id": self.id,
+                    "lead_id": lead.id,
+                    "key": keys[lead.id],
+                    "activity_id": activities.get(lead.id),
+                    "date": now,
+                }
+                for lead in leads
+            ]
+        )
+
+    @api.model
+    def _cron_run(self):
+        """Act on at most ``BATCH_SIZE`` leads; the cron runner commits and calls
+        again while some remain (and the log makes a restart pick up where it was).
+        """
+        now = fields.Datetime.now()
+        pending = []
+        for rule in self.sudo().search([]):
+            rule = rule.with_company(rule.company_id)
+            keys = rule._find(now)
+            if keys:
+                pending.append((rule, keys))
+        budget, done = BATCH_SIZE, 0
+        for rule, keys in pending:
+            ids = sorted(keys)[:budget]
+            rule._act(self.env["crm.lead"].sudo().browse(ids), keys, now)
+            done += len(ids)
+            budget -= len(ids)
+            if budget <= 0:
+                break
+        remaining = sum(len(keys) for __, keys in pending) - done
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+        return done
+
+    def action_run_now(self):
+        """Queue a run of the rules (never runs inside the request)."""
+        self.check_access("write")
+        cron = self.env.ref(
+            "pyme_ai_crm.ir_cron_followup_rules", raise_if_not_found=False
+        )
+        if cron:
+            cron.sudo()._trigger()
+        return True

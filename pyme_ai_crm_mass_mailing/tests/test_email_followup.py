@@ -1,0 +1,76 @@
+# Copyright 2026 pyme_ai contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import timedelta
+
+from odoo.tests import tagged
+
+from odoo.addons.pyme_ai_crm.tests.common import FollowupCase
+
+
+@tagged("post_install", "-at_install")
+class TestEmailFollowup(FollowupCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.mailing = cls.env["mailing.mailing"].create(
+            {
+                "subject": "Spring offer",
+                "body_html": "<p>Offer</p>",
+                "mailing_model_id": cls.env["ir.model"]._get_id("crm.lead"),
+            }
+        )
+
+    def _trace(self, lead, status, opened_days_ago, model="crm.lead", res_id=None):
+        opened = self.now - timedelta(days=opened_days_ago)
+        return self.env["mailing.trace"].create(
+            {
+                "mass_mailing_id": self.mailing.id,
+                "model": model,
+                "res_id": res_id or lead.id,
+                "email": "client@example.com",
+                "trace_status": status,
+                "open_datetime": opened,
+                "reply_datetime": opened if status == "reply" else False,
+            }
+        )
+
+    def test_opened_not_answered_fires_once(self):
+        rule = self.env.ref("pyme_ai_crm_mass_mailing.followup_rule_email_opened")
+        rule.active = True
+        opened = self._lead(20)
+        self._trace(opened, "open", 4)
+        partner = self.env["res.partner"].create({"name": "Contact AI"})
+        via_contact = self._lead(20, partner_id=partner.id)
+        self._trace(via_contact, "open", 5, model="res.partner", res_id=partner.id)
+        replied = self._lead(20)
+        self._trace(replied, "reply", 4)
+        too_soon = self._lead(20)
+        self._trace(too_soon, "open", 1)
+        answered = self._lead(20)
+        self._trace(answered, "open", 4)
+        self.env["mail.message"].create(
+            {
+                "model": "crm.lead",
+                "res_id": answered.id,
+                "message_type": "email",
+                "author_id": partner.id,
+                "body": "Yes, interested",
+                "date": self.now - timedelta(days=2),
+            }
+        )
+        self.Rule._cron_run()
+        self.Rule._cron_run()
+        self.assertFiredOnce(rule, opened, self.salesman)
+        self.assertFiredOnce(rule, via_contact, self.salesman)
+        self.assertFalse(
+            self.Log.search([("lead_id", "in", (replied | too_soon | answered).ids)])
+        )
+        # a later mailing opened again is a new event
+        self._trace(opened, "open", 3)
+        self.Rule._cron_run()
+        self.assertEqual(
+            self.Log.search_count(
+                [("rule_id", "=", rule.id), ("lead_id", "=", opened.id)]
+            ),
+            2,
+        )
