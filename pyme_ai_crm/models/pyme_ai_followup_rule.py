@@ -85,8 +85,10 @@ class PymeAiFollowupRule(models.Model):
         ],
         required=True,
         default="salesperson",
-        help="Who gets the activity; falls back to the user below, then to the "
-        "salesperson.",
+        help="Who gets the activity: the salesperson (else the user below, else the "
+        "team leader), the team leader (else the user below, else the salesperson) or "
+        "the user below (else the salesperson). Leads with nobody to assign wait for "
+        "a later run.",
     )
     user_id = fields.Many2one("res.users", string="User")
     mail_template_id = fields.Many2one(
@@ -215,23 +217,32 @@ class PymeAiFollowupRule(models.Model):
             ["lead_id", "key"],
         )
         seen = {(row["lead_id"][0], row["key"]) for row in done}
-        return {
+        keys = {
             lead_id: key for lead_id, key in keys.items() if (lead_id, key) not in seen
         }
+        if self.action == "activity":
+            # nobody to assign (no team leader yet...): left for a later run
+            leads = self.env["crm.lead"].browse(list(keys))
+            keys = {lead.id: keys[lead.id] for lead in leads if self._assignee(lead)}
+        return keys
 
     # ------------------------------------------------------------------ actions
     def _assignee(self, lead):
-        if self.assignee == "team_leader" and lead.team_id.user_id:
-            return lead.team_id.user_id
-        if self.assignee in ("team_leader", "user") and self.user_id:
-            return self.user_id
-        return lead.user_id or self.user_id or self.env.user
+        """The user to follow ``lead`` up, or an empty recordset when nobody fits
+        (the lead is then left for a later run, once the team has a leader...)."""
+        candidates = [lead.user_id, self.user_id, lead.team_id.user_id]
+        if self.assignee == "team_leader":
+            candidates = [lead.team_id.user_id, self.user_id, lead.user_id]
+        elif self.assignee == "user":
+            candidates = [self.user_id, lead.user_id]
+        return next((user for user in candidates if user), self.env["res.users"])
 
     def _act(self, leads, keys, now):
         """Follow ``leads`` up, log each on the lead's chatter and in the rule's log."""
         self.ensure_one()
         activities = {}
         if self.action == "activity":
+            users = {lead.id: self._assignee(lead) for lead in leads}
             deadline = fields.Date.context_today(self) + timedelta(
                 days=self.activity_deadline_days
             )
@@ -244,7 +255,7 @@ class PymeAiFollowupRule(models.Model):
                     "summary": self.activity_summary or self.name,
                     "note": self.activity_note,
                     "date_deadline": deadline,
-                    "user_id": self._assignee(lead).id,
+                    "user_id": users[lead.id].id,
                 }
                 for lead in leads
             ]

@@ -82,6 +82,19 @@ class TestFollowupRules(FollowupCase):
         self.assertEqual(unassigned.activity_ids.activity_type_id.name, "Call")
         self.assertFalse(self.Log.search([("lead_id", "in", (warm | fresh).ids)]))
 
+    def test_nobody_to_assign_waits(self):
+        rule = self._rule(
+            "hot_untouched", delay=24, delay_unit="hours", assignee="team_leader"
+        )
+        self.team.user_id = False
+        lead = self._lead(2, user_id=False, ai_tier="hot")
+        self.Rule._cron_run()
+        self.assertFalse(lead.activity_ids)
+        self.assertFalse(self.Log.search([("rule_id", "=", rule.id)]))
+        self.team.user_id = self.leader
+        self.Rule._cron_run()
+        self.assertFiredOnce(rule, lead, self.leader)
+
     def test_mail_template_action(self):
         template = self.env["mail.template"].create(
             {
