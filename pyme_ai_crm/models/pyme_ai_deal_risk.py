@@ -111,6 +111,7 @@ class PymeAiDealRisk(models.AbstractModel):
     def _ai_apply_domain(self, ai_model):
         checked_before = min(fields.Datetime.now() - RECHECK_AFTER, ai_model.train_date)
         return [
+            ("company_id", "in", (ai_model.company_id.id, False)),
             "|",
             "&",
             "&",
