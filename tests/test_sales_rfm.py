@@ -112,3 +112,27 @@ def test_refunds_and_single_customer():
 def test_segment_rules(r, f, m, frequency, segment):
     assert segment_for(r, f, m, frequency) == segment
     assert segment in SEGMENTS
+
+
+def test_rfm_scores_from_aggregates_matches_rows():
+    from pyme_ai.sales.rfm import rfm_scores
+
+    rows = (
+        _orders("A", 10, date(2024, 6, 25), 10000)
+        + _orders("B", 1, date(2024, 6, 28), 50)
+        + _orders("C", 8, date(2024, 1, 10), 8000)
+        + _orders("D", 1, date(2023, 1, 1), 20)
+        + _orders("E", 4, date(2024, 5, 15), 1500)
+    )
+    customers, dates, amounts = zip(*rows, strict=True)
+    # per customer: days since the last order, orders, total (as a GROUP BY gives them)
+    out = rfm_scores(
+        ["A", "B", "C", "D", "E"],
+        [5, 2, 172, 546, 46],
+        [10, 1, 8, 1, 4],
+        [10000, 50, 8000, 20, 1500],
+    )
+    assert out == rfm_segments(customers, dates, amounts, as_of=AS_OF)
+    assert rfm_scores([], [], [], []) == []
+    with pytest.raises(ValueError):
+        rfm_scores(["A"], [1, 2], [1], [1.0])

@@ -8,7 +8,8 @@ frequency = number of rows with a positive amount, monetary = net sum of amounts
 Scores 1-5 are quintiles of the percentile rank among customers, ties sharing their
 average rank: ``score = ceil(5 * (avg_rank - 0.5) / n)`` (clipped to 1..5), recency
 reversed (recent = 5). One customer, or all equal, scores 3. ``fm`` is the
-rounded-half-up mean of the F and M scores.
+rounded-half-up mean of the F and M scores. :func:`rfm_scores` does the same from
+per-customer aggregates (recency days, frequency, monetary), e.g. one SQL ``GROUP BY``.
 
 Segments, first matching rule wins (codes in English; Odoo translates):
 
@@ -98,10 +99,24 @@ def rfm_segments(customers, dates, amounts, *, as_of):
         index.setdefault(customers[i], []).append(i)
     if not index:
         return []
-    names = list(index)
-    recency = np.array([(ref - when[idx].max()) / DAY for idx in index.values()])
-    frequency = np.array([int((amount[idx] > 0).sum()) for idx in index.values()])
-    monetary = np.array([amount[idx].sum() for idx in index.values()])
+    return rfm_scores(
+        list(index),
+        [(ref - when[idx].max()) / DAY for idx in index.values()],
+        [int((amount[idx] > 0).sum()) for idx in index.values()],
+        [amount[idx].sum() for idx in index.values()],
+    )
+
+
+def rfm_scores(customers, recency_days, frequency, monetary):
+    """Same output as :func:`rfm_segments` from per-customer aggregates (e.g. one SQL
+    ``GROUP BY``): days since the last purchase, number of purchases with a positive
+    amount and net amount, one entry per customer, in the given order."""
+    names = [plain(c) for c in customers]
+    recency = np.array(recency_days, dtype=float)
+    frequency = np.array(frequency, dtype=int)
+    monetary = np.array(monetary, dtype=float)
+    if not (len(names) == recency.size == frequency.size == monetary.size):
+        raise ValueError("customers and aggregates differ in length")
     r = quintile_scores(recency, higher_is_better=False)
     f = quintile_scores(frequency)
     m = quintile_scores(monetary)
