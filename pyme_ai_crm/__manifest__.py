@@ -25,5 +25,9 @@
         "views/pyme_ai_followup_rule_views.xml",
         "views/res_config_settings_pipeline_views.xml",
         "data/pyme_ai_followup_data.xml",
+        "security/pyme_ai_crm_kpi_security.xml",
+        "views/pyme_ai_crm_kpi_views.xml",
+        "views/res_config_settings_kpi_views.xml",
+        "data/pyme_ai_crm_kpi_data.xml",
     ],
 }

@@ -8,5 +8,6 @@ from . import pyme_ai_followup_rule
 from . import pyme_ai_followup_log
 from . import pyme_ai_revenue_forecast
 from . import pyme_ai_revenue_forecast_line
+from . import pyme_ai_crm_kpi
 from . import res_partner
 from . import res_config_settings

@@ -66,6 +66,6 @@ class PymeAiRevenueForecastLine(models.Model):
         digits=(16, 1),
         help="Share of past months whose won revenue fell inside the interval.",
     )
-    backtest_months = fields.Integer(string="Backtest Months", aggregator="max")
+    backtest_months = fields.Integer(aggregator="max")
     model_id = fields.Many2one("pyme.ai.model", string="AI Model", readonly=True)
     date = fields.Datetime(string="Computed On")

@@ -138,3 +138,26 @@ class ResConfigSettings(models.TransientModel):
         cron = self.env.ref(xmlid, raise_if_not_found=False)
         if cron and cron.sudo().active != bool(active):
             cron.sudo().active = bool(active)
+
+    # sales KPIs and stage funnel (pyme.ai.crm.kpi), recomputed by a daily cron
+    pyme_ai_crm_kpi_enabled = fields.Boolean(
+        string="Sales KPIs",
+        compute="_compute_pyme_ai_crm_kpi_enabled",
+        inverse="_inverse_pyme_ai_crm_kpi_enabled",
+        help="Recompute response time, conversion by stage, sales cycle, win rate "
+        "and the share of scored leads acted on every day.",
+    )
+
+    @api.depends("company_id")
+    def _compute_pyme_ai_crm_kpi_enabled(self):
+        for settings in self:
+            settings.pyme_ai_crm_kpi_enabled = self._pyme_ai_cron_active(
+                "pyme_ai_crm.ir_cron_compute_sales_kpis"
+            )
+
+    def _inverse_pyme_ai_crm_kpi_enabled(self):
+        for settings in self:
+            self._pyme_ai_set_cron_active(
+                "pyme_ai_crm.ir_cron_compute_sales_kpis",
+                settings.pyme_ai_crm_kpi_enabled,
+            )
