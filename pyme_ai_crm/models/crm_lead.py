@@ -257,6 +257,7 @@ class CrmLead(models.Model):
         return [dict(zip(keys, row, strict=True)) for row in self.env.cr.fetchall()]
 
     @api.depends("ai_risk_reasons")
+    @api.depends_context("lang")
     def _compute_ai_risk_reasons_text(self):
         stage_ids = {
             int(reason["stage"])
@@ -309,6 +310,7 @@ class CrmLead(models.Model):
             lead.ai_risk_reasons_text = "\n".join(lines) or False
 
     @api.depends("ai_best_contact")
+    @api.depends_context("lang")
     def _compute_ai_best_contact_text(self):
         for lead in self:
             best = lead.ai_best_contact
@@ -319,7 +321,7 @@ class CrmLead(models.Model):
                 "%(weekday)s %(start)02d:00-%(end)02d:00 (%(rate)s%% won when first "
                 "contacted then, vs %(overall)s%% overall; %(events)s of %(total)s "
                 "leads)",
-                weekday=str(WEEKDAYS[best["weekday"]]),
+                weekday=self.env._(WEEKDAYS[best["weekday"]]),
                 start=best["band"][0],
                 end=best["band"][1],
                 rate=round(best["raw_rate"] * 100),

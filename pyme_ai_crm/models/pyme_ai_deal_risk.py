@@ -5,7 +5,12 @@
 Training learns the usual time per stage (stage tracking) and, from the first done
 activity of won and lost leads, the weekday and hour band (salesperson's time zone)
 whose first contacts were won most often, overall and per lead source. Applying flags
-open opportunities and stores the best time to contact them.
+open opportunities and stores the best time to contact on open leads and opportunities.
+
+"Reply" is not recorded reliably in Odoo (emails can be answered by phone, replies
+may land on another thread), so the outcome is the one Odoo always has: a first
+contact is a success when the lead was later won. The first contact is the first
+done activity (a chatter message with an activity type) of the lead.
 """
 
 import json
@@ -47,9 +52,13 @@ class PymeAiDealRisk(models.AbstractModel):
     # ------------------------------------------------------------------ training
     def _ai_training_data(self):
         Lead = self.env["crm.lead"]
+        rows = Lead._ai_stage_intervals()
+        # The usual time in a stage is learnt from stays that ended by moving on:
+        # a lead lost right after creation says nothing about how long deals take.
         intervals = [
             (r["lead_id"], r["stage_id"], r["entered"], r["left"])
-            for r in Lead._ai_stage_intervals()
+            for r, nxt in zip(rows, rows[1:] + [None], strict=True)
+            if r["left"] is None or (nxt and nxt["lead_id"] == r["lead_id"])
         ]
         finished = sum(1 for r in intervals if r[3] is not None)
         minimum = self._ai_min_samples()
@@ -114,8 +123,6 @@ class PymeAiDealRisk(models.AbstractModel):
             ("company_id", "in", (ai_model.company_id.id, False)),
             "|",
             "&",
-            "&",
-            ("type", "=", "opportunity"),
             ("probability", "<", 100),
             "|",
             ("ai_risk_date", "=", False),
@@ -129,6 +136,7 @@ class PymeAiDealRisk(models.AbstractModel):
         now = fields.Datetime.now()
         rows = records.read(
             [
+                "type",
                 "stage_id",
                 "source_id",
                 "probability",
@@ -152,8 +160,8 @@ class PymeAiDealRisk(models.AbstractModel):
         )
         deals = []
         for row in rows:
-            if row["probability"] >= 100:
-                continue
+            if row["probability"] >= 100 or row["type"] != "opportunity":
+                continue  # leads only get the best time to contact
             stage_id = row["stage_id"] and row["stage_id"][0]
             stage, since = entered.get(row["id"], (None, None))
             if stage != stage_id or since is None:
@@ -177,7 +185,7 @@ class PymeAiDealRisk(models.AbstractModel):
         for row in rows:
             flag = flags.get(row["id"])
             best = None
-            if flag:
+            if row["probability"] < 100:
                 source = row["source_id"] and str(row["source_id"][0])
                 best = contact["by_source"].get(source) or contact["all"]
             values.append(

@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import SQL
+from odoo.tools import SQL, safe_eval
 
 _logger = logging.getLogger(__name__)
 
@@ -28,6 +28,7 @@ class PymeAiFollowupRule(models.Model):
     _name = "pyme.ai.followup.rule"
     _description = "AI Follow-up Rule"
     _order = "sequence, id"
+    _check_company_auto = True
 
     name = fields.Char(required=True, translate=True)
     active = fields.Boolean(default=True)
@@ -59,7 +60,13 @@ class PymeAiFollowupRule(models.Model):
     team_ids = fields.Many2many(
         "crm.team",
         string="Sales Teams",
+        check_company=True,
         help="Only leads of these teams (all if empty).",
+    )
+    domain = fields.Char(
+        string="Extra Conditions",
+        default="[]",
+        help="Only leads matching these conditions (all if empty).",
     )
     action = fields.Selection(
         [("activity", "Schedule an activity"), ("mail_template", "Send an email")],
@@ -90,12 +97,27 @@ class PymeAiFollowupRule(models.Model):
         "the user below (else the salesperson). Leads with nobody to assign wait for "
         "a later run.",
     )
-    user_id = fields.Many2one("res.users", string="User")
+    user_id = fields.Many2one("res.users", string="User", check_company=True)
     mail_template_id = fields.Many2one(
         "mail.template", string="Email Template", domain=[("model", "=", "crm.lead")]
     )
     log_ids = fields.One2many("pyme.ai.followup.log", "rule_id", string="Follow-ups")
     log_count = fields.Integer(compute="_compute_log_count", string="Follow-ups Done")
+
+    @api.constrains("domain")
+    def _check_domain(self):
+        for rule in self:
+            try:
+                with self.env.cr.savepoint():
+                    self.env["crm.lead"].search_count(rule._extra_domain(), limit=1)
+            except Exception as error:  # noqa: BLE001 - any bad domain is refused
+                raise ValidationError(
+                    self.env._(
+                        "Rule %(rule)s has invalid extra conditions: %(error)s",
+                        rule=rule.name,
+                        error=error,
+                    )
+                ) from error
 
     @api.constrains("action", "activity_type_id", "mail_template_id", "delay")
     def _check_action(self):
@@ -135,6 +157,21 @@ class PymeAiFollowupRule(models.Model):
         oldest = newest - timedelta(days=self.lookback_days)
         return (oldest if self.lookback_days > 0 else None), newest
 
+    def _extra_domain(self):
+        """The rule's extra conditions on crm.lead, as a domain list."""
+        self.ensure_one()
+        if not self.domain:
+            return []
+        context = {
+            "datetime": safe_eval.datetime,
+            "dateutil": safe_eval.dateutil,
+            "time": safe_eval.time,
+            "uid": self.env.uid,
+            "user": self.env.user,
+            "context_today": lambda: fields.Date.context_today(self),
+        }
+        return list(safe_eval.safe_eval(self.domain, context))
+
     def _leads_domain(self):
         domain = [
             ("company_id", "in", [self.company_id.id, False]),
@@ -143,7 +180,8 @@ class PymeAiFollowupRule(models.Model):
         ]
         if self.team_ids:
             domain.append(("team_id", "in", self.team_ids.ids))
-        return domain
+        extra = self._extra_domain()
+        return domain + extra if extra else domain
 
     def _last_touch(self, lead_ids):
         """{lead id: last message, email or done activity (or creation)}."""

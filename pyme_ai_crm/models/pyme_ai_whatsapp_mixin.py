@@ -52,9 +52,13 @@ class PymeAiWhatsappMixin(models.AbstractModel):
                 message=self._ai_whatsapp_message(name, lang),
             )
         except InvalidPhoneError as exc:
-            reason = str(REASONS.get(exc.reason, exc.reason))
+            reason = REASONS.get(exc.reason)
+            reason = self.env._(reason) if reason else exc.reason
             if "%(country)s" in reason:
-                reason = reason % {"country": exc.country or "?"}
+                country = exc.country and self.env["res.country"].search(
+                    [("code", "=", exc.country)], limit=1
+                )
+                reason = reason % {"country": country.name if country else "?"}
             raise UserError(
                 self.env._(
                     "WhatsApp cannot be opened for %(number)s: %(reason)s.",

@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from datetime import timedelta
 
+from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
 from .common import FollowupCase
@@ -130,3 +131,18 @@ class TestFollowupRules(FollowupCase):
         self.assertEqual(
             len(self.Log.search([("lead_id", "in", (own | other).ids)])), 2
         )
+
+    def test_extra_conditions_and_teams(self):
+        rule = self._rule("no_activity", domain="[('priority', '=', '3')]")
+        starred = self._lead(40, priority="3")
+        plain = self._lead(40)
+        other_team = self.env["crm.team"].create({"name": "Other AI team"})
+        starred_elsewhere = self._lead(40, priority="3", team_id=other_team.id)
+        rule.team_ids = self.team
+        self.Rule._cron_run()
+        self.assertFiredOnce(rule, starred, self.salesman)
+        self.assertFalse(
+            self.Log.search([("lead_id", "in", (plain | starred_elsewhere).ids)])
+        )
+        with self.assertRaises(ValidationError):
+            rule.domain = "[('no_such_field', '=', 1)]"

@@ -114,6 +114,7 @@ class TestDealRisk(PipelineCase):
         falling = self._leads(1, name="Falling")
         self._created(falling, now - timedelta(hours=20))
         falling.write({"ai_score": 40, "ai_score_previous": 70})
+        new_lead = self._leads(1, name="New lead", type="lead")
         for lead in stuck | fresh | falling:
             lead.activity_schedule(
                 "mail.mail_activity_data_todo",
@@ -128,6 +129,10 @@ class TestDealRisk(PipelineCase):
         # proposal: 6 history leads x 10 days, the stuck one still open
         self.assertEqual(stages[str(self.stage_proposal.id)]["usual_days"], 10.0)
         self.assertEqual(model.metrics["stages_learnt"], 2)
+        # stays that ended by moving on: 6 history, stuck and fresh; not the 20
+        # leads lost in New right after creation
+        self.assertEqual(stages[str(self.stage_new.id)]["n"], 8)
+        self.assertEqual(stages[str(self.stage_new.id)]["usual_days"], 2.0)
         risk._cron_ai_apply()
 
         def codes(lead):
@@ -159,6 +164,17 @@ class TestDealRisk(PipelineCase):
         )
         # the web source alone has 20 first contacts (< 40): overall answer
         self.assertEqual(idle.ai_best_contact["n_events"], 40)
+        # leads (not yet opportunities) get the best time but are never at risk
+        self.assertFalse(new_lead.ai_at_risk)
+        self.assertEqual(new_lead.ai_best_contact["band"], [8, 11])
+        self.assertTrue(new_lead.ai_best_contact_text.startswith("Tuesday 08:00"))
+        # in the user's language
+        self.env["res.lang"]._activate_lang("es_ES")
+        self.assertTrue(
+            new_lead.with_context(lang="es_ES").ai_best_contact_text.startswith(
+                "Martes 08:00-11:00 (80% ganadas"
+            )
+        )
 
         # closed deals are no longer at risk
         stuck.action_set_lost()
@@ -178,6 +194,31 @@ class TestDealRisk(PipelineCase):
         self.assertEqual(run.state, "failed")
         self.assertIn("Not enough pipeline history", run.message)
         self.assertFalse(self.env["pyme.ai.model"]._get_active("deal_risk"))
+
+    def test_best_time_silent_below_minimum(self):
+        now = fields.Datetime.now()
+        history = self._leads(6)
+        self._created(history, now - timedelta(days=60))
+        self._move(history, self.stage_proposal, now - timedelta(days=58))
+        self._move(history, self.stage_won, now - timedelta(days=48))
+        web, _call = self._contact_history()
+        web[0].unlink()  # 39 first contacts, one short of the minimum (40)
+        deal = self._leads(1, name="Open deal")
+        self._created(deal, now - timedelta(days=3))
+        self._move(deal, self.stage_proposal, now - timedelta(days=1))  # not stuck
+        risk = self.env["pyme.ai.deal.risk"]
+        self.assertEqual(risk._ai_train().state, "done")
+        model = self.env["pyme.ai.model"]._get_active("deal_risk")
+        self.assertIsNone(model.report["contact"]["all"])
+        self.assertEqual(model.metrics["first_contacts"], 39)
+        risk._cron_ai_apply()
+        self.assertFalse(deal.ai_best_contact)
+        self.assertFalse(deal.ai_best_contact_text)
+        # the other rules still work
+        self.assertEqual(
+            [r["code"] for r in deal.ai_risk_reasons], ["no_next_activity"]
+        )
+        self.assertTrue(deal.ai_at_risk)
 
     def test_salesman_sees_own_at_risk_deals_only(self):
         own = self._leads(1, name="Own")

@@ -69,9 +69,14 @@ class TestWhatsapp(PymeAiCase):
         partner = self.env["res.partner"].create(
             {"name": "Marta", "mobile": "+34612345678", "lang": "es_ES"}
         )
-        url = self._url(partner)
-        self.assertTrue(url.startswith("https://wa.me/34612345678?text="))
-        self.assertIn("Marta", url)
+        self.assertEqual(
+            self._url(partner),
+            "https://wa.me/34612345678?text=Hola%20Marta%2C%20soy%20Ana%20de%20Pyme.",
+        )
+        # the error speaks the user's language
+        lead = self._lead(mobile="+34 123").with_context(lang="es_ES")
+        with self.assertRaisesRegex(UserError, "es demasiado corto"):
+            lead.action_ai_whatsapp()
 
     def test_invalid_numbers_say_why(self):
         for values, why in [
@@ -80,7 +85,7 @@ class TestWhatsapp(PymeAiCase):
             ({"mobile": "+999 612345678"}, "country calling code does not exist"),
             (
                 {"mobile": "999 999 9999", "country_id": self.co.id},
-                "not a valid number for CO",
+                "not a valid number for Colombia",
             ),
         ]:
             with self.subTest(values=values):
