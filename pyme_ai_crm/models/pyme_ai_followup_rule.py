@@ -81,6 +81,11 @@ class PymeAiFollowupRule(models.Model):
     )
     activity_summary = fields.Char(translate=True)
     activity_note = fields.Html(translate=True)
+    activity_notify = fields.Boolean(
+        string="Email the Assignee",
+        help="Also email the user who gets the activity, as when a colleague assigns "
+        "one. Off: the activity only shows in their activities and on the lead.",
+    )
     activity_deadline_days = fields.Integer(
         string="Deadline (days)", default=0, help="Days after the rule acts."
     )
@@ -275,47 +280,59 @@ class PymeAiFollowupRule(models.Model):
             candidates = [self.user_id, lead.user_id]
         return next((user for user in candidates if user), self.env["res.users"])
 
+    def _lang(self, user):
+        """The language the texts for ``user`` are written in."""
+        return user.lang or self.company_id.partner_id.lang or self.env.lang
+
     def _act(self, leads, keys, now):
-        """Follow ``leads`` up, log each on the lead's chatter and in the rule's log."""
+        """Follow ``leads`` up, log each on the lead's chatter and in the rule's log.
+
+        Activity summaries and notes are in the language of the user who gets the
+        activity, chatter notes in that of the lead's salesperson.
+        """
         self.ensure_one()
         activities = {}
+        by_lang = {}  # the rule read in each language it is needed in
+        users = {}
         if self.action == "activity":
             users = {lead.id: self._assignee(lead) for lead in leads}
             deadline = fields.Date.context_today(self) + timedelta(
                 days=self.activity_deadline_days
             )
             model_id = self.env["ir.model"]._get_id("crm.lead")
-            values = [
-                {
-                    "res_model_id": model_id,
-                    "res_id": lead.id,
-                    "activity_type_id": self.activity_type_id.id,
-                    "summary": self.activity_summary or self.name,
-                    "note": self.activity_note,
-                    "date_deadline": deadline,
-                    "user_id": users[lead.id].id,
-                }
-                for lead in leads
-            ]
-            created = self.env["mail.activity"].create(values)
-            activities = dict(zip(leads.ids, created.ids, strict=True))
-            done = self.env._(
-                "AI follow-up rule %(rule)s scheduled an activity.", rule=self.name
+            values = []
+            for lead in leads:
+                lang = self._lang(users[lead.id])
+                rule = by_lang.setdefault(lang, self.with_context(lang=lang))
+                values.append(
+                    {
+                        "res_model_id": model_id,
+                        "res_id": lead.id,
+                        "activity_type_id": self.activity_type_id.id,
+                        "summary": rule.activity_summary or rule.name,
+                        "note": rule.activity_note,
+                        "date_deadline": deadline,
+                        "user_id": users[lead.id].id,
+                    }
+                )
+            created = (
+                self.env["mail.activity"]
+                .with_context(mail_activity_quick_update=not self.activity_notify)
+                .create(values)
             )
+            activities = dict(zip(leads.ids, created.ids, strict=True))
         else:
             leads.message_post_with_source(
                 self.mail_template_id,
                 message_type="comment",
                 subtype_xmlid="mail.mt_comment",
             )
-            done = self.env._(
-                "AI follow-up rule %(rule)s sent the email %(template)s.",
-                rule=self.name,
-                template=self.mail_template_id.name,
-            )
-        leads._message_log_batch(
-            bodies={lead.id: Markup("<p>%s</p>") % done for lead in leads}
-        )
+        bodies = {}
+        for lead in leads:
+            lang = self._lang(lead.user_id or users.get(lead.id, lead.user_id))
+            rule = by_lang.setdefault(lang, self.with_context(lang=lang))
+            bodies[lead.id] = Markup("<p>%s</p>") % rule._done_text()
+        leads._message_log_batch(bodies=bodies)
         self.env["pyme.ai.followup.log"].create(
             [
                 {
@@ -327,6 +344,18 @@ class PymeAiFollowupRule(models.Model):
                 }
                 for lead in leads
             ]
+        )
+
+    def _done_text(self):
+        """The chatter note of what the rule did, in the context's language."""
+        if self.action == "activity":
+            return self.env._(
+                "AI follow-up rule %(rule)s scheduled an activity.", rule=self.name
+            )
+        return self.env._(
+            "AI follow-up rule %(rule)s sent the email %(template)s.",
+            rule=self.name,
+            template=self.mail_template_id.name,
         )
 
     @api.model

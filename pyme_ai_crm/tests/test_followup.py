@@ -146,3 +146,40 @@ class TestFollowupRules(FollowupCase):
         )
         with self.assertRaises(ValidationError):
             rule.domain = "[('no_such_field', '=', 1)]"
+
+    def test_texts_in_the_language_of_their_reader(self):
+        self.env["res.lang"]._activate_lang("es_ES")
+        self.salesman.lang = "es_ES"
+        rule = self._rule("no_activity")
+        rule.with_context(lang="es_ES").activity_summary = "Reactivar"
+        spanish = self._lead(40)
+        english = self._lead(40, user_id=self.other_salesman.id)
+        self.other_salesman.lang = "en_US"
+        self.Rule._cron_run()
+        self.assertEqual(spanish.activity_ids.summary, "Reactivar")
+        self.assertEqual(english.activity_ids.summary, "Follow up")
+        self.assertEqual(len(self._notes(spanish, rule)), 1)
+
+    def test_assignee_emailed_only_when_asked(self):
+        quiet = self._rule("no_activity")
+        loud = self._rule("hot_untouched", activity_notify=True, assignee="team_leader")
+        idle = self._lead(40)
+        hot = self._lead(40, user_id=False, ai_tier="hot")
+        self.Rule._cron_run()
+        self.assertFiredOnce(quiet, idle, self.salesman)
+        self.assertFiredOnce(loud, hot, self.leader)
+        Message = self.env["mail.message"]
+        notified = [("message_type", "=", "user_notification")]
+        self.assertFalse(
+            Message.search(
+                notified + [("partner_ids", "in", self.salesman.partner_id.ids)]
+            )
+        )
+        self.assertEqual(
+            Message.search_count(
+                notified
+                + [("partner_ids", "in", self.leader.partner_id.ids)]
+                + [("model", "=", "crm.lead"), ("res_id", "=", hot.id)]
+            ),
+            1,
+        )

@@ -13,39 +13,58 @@ class PymeAiFollowupRule(models.Model):
     )
 
     def _trigger_email_opened(self, leads_domain, now):
-        """Leads with a mailing email (to the lead or its contact) opened in the
-        window, never replied to (trace status) and without an incoming email on the
-        lead since; the key is the latest such trace."""
+        """Leads with a mailing email opened in the window and not answered: no reply
+        (trace status) to any mailing from the same address or record since the
+        open, and no incoming email on the lead since. A mailing email belongs to a
+        lead when it was sent to the lead, to its contact, or to the lead's email
+        address (e.g. through a mailing list). The key is the latest such trace."""
         oldest, newest = self._window(now)
         leads = self.env["crm.lead"].search(leads_domain)
         if not leads:
             return {}
         self.env["mailing.trace"].flush_model()
+        self.env["crm.lead"].flush_model(["partner_id", "email_normalized"])
         self.env["mail.message"].flush_model(
             ["model", "res_id", "date", "message_type", "author_id"]
         )
         self.env.cr.execute(
             SQL(
                 """
-                SELECT DISTINCT ON (l.id) l.id, t.id
+                WITH opened AS (
+                    SELECT t.id, t.model, t.res_id, t.email, t.open_datetime
+                      FROM mailing_trace t
+                     WHERE t.trace_status = 'open'
+                       AND t.open_datetime <= %(newest)s
+                       AND t.open_datetime >= %(oldest)s
+                )
+                SELECT DISTINCT ON (l.id) l.id, o.id
                   FROM crm_lead l
-                  JOIN mailing_trace t
-                    ON (t.model = 'crm.lead' AND t.res_id = l.id)
-                    OR (t.model = 'res.partner' AND t.res_id = l.partner_id)
-                 WHERE l.id = ANY(%s) AND t.trace_status = 'open'
-                   AND t.open_datetime <= %s AND t.open_datetime >= %s
+                  JOIN opened o
+                    ON (o.model = 'crm.lead' AND o.res_id = l.id)
+                    OR (o.model = 'res.partner' AND o.res_id = l.partner_id)
+                    OR (o.email = l.email_normalized)
+                 WHERE l.id = ANY(%(ids)s)
+                   AND NOT EXISTS (
+                       SELECT 1 FROM mailing_trace r
+                        WHERE r.trace_status = 'reply' AND r.email = o.email
+                          AND r.reply_datetime >= o.open_datetime)
+                   AND NOT EXISTS (
+                       SELECT 1 FROM mailing_trace r
+                        WHERE r.trace_status = 'reply'
+                          AND r.model = o.model AND r.res_id = o.res_id
+                          AND r.reply_datetime >= o.open_datetime)
                    AND NOT EXISTS (
                        SELECT 1 FROM mail_message m
                         WHERE m.model = 'crm.lead' AND m.res_id = l.id
-                          AND m.message_type = 'email' AND m.date > t.open_datetime
+                          AND m.message_type = 'email' AND m.date > o.open_datetime
                           AND NOT EXISTS (
                               SELECT 1 FROM res_users u
                                WHERE u.partner_id = m.author_id AND NOT u.share))
-              ORDER BY l.id, t.open_datetime DESC, t.id DESC
+              ORDER BY l.id, o.open_datetime DESC, o.id DESC
                 """,
-                leads.ids,
-                newest,
-                oldest or fields.Datetime.to_datetime("1970-01-01"),
+                ids=leads.ids,
+                newest=newest,
+                oldest=oldest or fields.Datetime.to_datetime("1970-01-01"),
             )
         )
         return {

@@ -20,14 +20,16 @@ class TestEmailFollowup(FollowupCase):
             }
         )
 
-    def _trace(self, lead, status, opened_days_ago, model="crm.lead", res_id=None):
+    def _trace(
+        self, lead, status, opened_days_ago, model="crm.lead", res_id=None, email=None
+    ):
         opened = self.now - timedelta(days=opened_days_ago)
         return self.env["mailing.trace"].create(
             {
                 "mass_mailing_id": self.mailing.id,
                 "model": model,
                 "res_id": res_id or lead.id,
-                "email": "client@example.com",
+                "email": email or f"lead{lead.id}@example.com",
                 "trace_status": status,
                 "open_datetime": opened,
                 "reply_datetime": opened if status == "reply" else False,
@@ -58,12 +60,32 @@ class TestEmailFollowup(FollowupCase):
                 "date": self.now - timedelta(days=2),
             }
         )
+        won = self._lead(20)
+        self._trace(won, "open", 4)
+        won.write({"stage_id": self.stage_won.id})
+        other_company = self.env["res.company"].create({"name": "Other AI Co"})
+        foreign = self._lead(
+            20, company_id=other_company.id, team_id=False, user_id=False
+        )
+        self._trace(foreign, "open", 4)
         self.Rule._cron_run()
         self.Rule._cron_run()
         self.assertFiredOnce(rule, opened, self.salesman)
         self.assertFiredOnce(rule, via_contact, self.salesman)
+        self.assertEqual(
+            opened.activity_ids.activity_type_id,
+            self.env.ref("mail.mail_activity_data_email"),
+        )
         self.assertFalse(
-            self.Log.search([("lead_id", "in", (replied | too_soon | answered).ids)])
+            self.Log.search(
+                [
+                    (
+                        "lead_id",
+                        "in",
+                        (replied | too_soon | answered | won | foreign).ids,
+                    )
+                ]
+            )
         )
         # a later mailing opened again is a new event
         self._trace(opened, "open", 3)
@@ -74,3 +96,36 @@ class TestEmailFollowup(FollowupCase):
             ),
             2,
         )
+
+    def test_inactive_rule_does_nothing(self):
+        rule = self.env.ref("pyme_ai_crm_mass_mailing.followup_rule_email_opened")
+        rule.active = False
+        lead = self._lead(20)
+        self._trace(lead, "open", 4)
+        self.Rule._cron_run()
+        self.assertFalse(lead.activity_ids)
+        self.assertFalse(self.Log.search([("rule_id", "=", rule.id)]))
+
+    def test_mailing_list_email_and_reply_to_another_mailing(self):
+        rule = self.env.ref("pyme_ai_crm_mass_mailing.followup_rule_email_opened")
+        rule.active = True
+        contact = self.env["mailing.contact"].create(
+            {"name": "List member", "email": "member@example.com"}
+        )
+        listed = self._lead(20, email_from="Member <member@example.com>")
+        self._trace(
+            listed,
+            "open",
+            4,
+            model="mailing.contact",
+            res_id=contact.id,
+            email="member@example.com",
+        )
+        # opened one mailing, then replied to a later one: answered
+        replier = self._lead(20, email_from="replier@example.com")
+        self._trace(replier, "open", 6, email="replier@example.com")
+        self._trace(replier, "reply", 5, email="replier@example.com")
+        self.Rule._cron_run()
+        self.Rule._cron_run()
+        self.assertFiredOnce(rule, listed, self.salesman)
+        self.assertFalse(self.Log.search([("lead_id", "=", replier.id)]))

@@ -10,7 +10,7 @@ from odoo.addons.pyme_ai_crm.tests.common import FollowupCase
 @tagged("post_install", "-at_install")
 class TestPricingFollowup(FollowupCase):
     def _visit(self, lead, url, hours_ago):
-        visitor = self.env["website.visitor"].create(
+        visitor = lead.visitor_ids[:1] or self.env["website.visitor"].create(
             {"access_token": f"{lead.id:032x}"[-32:]}
         )
         lead.visitor_ids |= visitor
@@ -31,6 +31,14 @@ class TestPricingFollowup(FollowupCase):
         self._visit(blog, "/blog/news", 1)
         old = self._lead(10)
         self._visit(old, "/precios", 24 * 5)  # before the 2-day look-back
+        won = self._lead(10)
+        self._visit(won, "/pricing", 1)
+        won.write({"stage_id": self.stage_won.id})
+        other_company = self.env["res.company"].create({"name": "Other AI Co"})
+        foreign = self._lead(
+            10, company_id=other_company.id, team_id=False, user_id=False
+        )
+        self._visit(foreign, "/pricing", 1)
         self.Rule._cron_run()
         self.Rule._cron_run()
         self.assertFiredOnce(rule, priced, self.salesman)
@@ -38,4 +46,21 @@ class TestPricingFollowup(FollowupCase):
             priced.activity_ids.activity_type_id,
             self.env.ref("mail.mail_activity_data_call"),
         )
-        self.assertFalse(self.Log.search([("lead_id", "in", (blog | old).ids)]))
+        self.assertFalse(
+            self.Log.search([("lead_id", "in", (blog | old | won | foreign).ids)])
+        )
+        # another pricing visit the same day is the same event
+        self._visit(priced, "/shop/pricing", 1)
+        self.Rule._cron_run()
+        self.assertEqual(self.Log.search_count([("rule_id", "=", rule.id)]), 1)
+
+    def test_salesman_reads_only_own_followups(self):
+        rule = self.env.ref("pyme_ai_crm_website.followup_rule_pricing_visit")
+        rule.active = True
+        own = self._lead(10)
+        self._visit(own, "/precios", 1)
+        other = self._lead(10, user_id=self.other_salesman.id)
+        self._visit(other, "/pricing", 1)
+        self.Rule._cron_run()
+        self.assertEqual(self.Log.search_count([("rule_id", "=", rule.id)]), 2)
+        self.assertEqual(self.Log.with_user(self.salesman).search([]).lead_id, own)
