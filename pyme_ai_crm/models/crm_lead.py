@@ -7,19 +7,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
-from odoo.tools.translate import LazyTranslate
 
-_lt = LazyTranslate(__name__)
-
-WEEKDAYS = [
-    _lt("Monday"),
-    _lt("Tuesday"),
-    _lt("Wednesday"),
-    _lt("Thursday"),
-    _lt("Friday"),
-    _lt("Saturday"),
-    _lt("Sunday"),
-]
 TIERS = [("hot", "Hot"), ("warm", "Warm"), ("cold", "Cold")]
 # A score moving by at least this many points is rising or falling.
 TREND_DELTA = 5
@@ -309,6 +297,18 @@ class CrmLead(models.Model):
                     )
             lead.ai_risk_reasons_text = "\n".join(lines) or False
 
+    def _ai_weekday_names(self):
+        _ = self.env._
+        return [
+            _("Monday"),
+            _("Tuesday"),
+            _("Wednesday"),
+            _("Thursday"),
+            _("Friday"),
+            _("Saturday"),
+            _("Sunday"),
+        ]
+
     @api.depends("ai_best_contact")
     @api.depends_context("lang")
     def _compute_ai_best_contact_text(self):
@@ -321,7 +321,7 @@ class CrmLead(models.Model):
                 "%(weekday)s %(start)02d:00-%(end)02d:00 (%(rate)s%% won when first "
                 "contacted then, vs %(overall)s%% overall; %(events)s of %(total)s "
                 "leads)",
-                weekday=self.env._(WEEKDAYS[best["weekday"]]),
+                weekday=self._ai_weekday_names()[best["weekday"]],
                 start=best["band"][0],
                 end=best["band"][1],
                 rate=round(best["raw_rate"] * 100),
