@@ -48,3 +48,13 @@ class ResConfigSettings(models.TransientModel):
             if cron and (cron.interval_number, cron.interval_type) != (days, "days"):
                 cron.sudo().write({"interval_number": days, "interval_type": "days"})
         return res
+
+    # switches of features run by a cron (capabilities use _ai_set_enabled)
+    def _pyme_ai_cron_active(self, xmlid):
+        cron = self.env.ref(xmlid, raise_if_not_found=False)
+        return bool(cron and cron.sudo().active)
+
+    def _pyme_ai_set_cron_active(self, xmlid, active):
+        cron = self.env.ref(xmlid, raise_if_not_found=False)
+        if cron and cron.sudo().active != bool(active):
+            cron.sudo().active = bool(active)

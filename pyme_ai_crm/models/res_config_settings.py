@@ -130,15 +130,6 @@ class ResConfigSettings(models.TransientModel):
                 FOLLOWUP_CRON, settings.pyme_ai_crm_followup_enabled
             )
 
-    def _pyme_ai_cron_active(self, xmlid):
-        cron = self.env.ref(xmlid, raise_if_not_found=False)
-        return bool(cron and cron.sudo().active)
-
-    def _pyme_ai_set_cron_active(self, xmlid, active):
-        cron = self.env.ref(xmlid, raise_if_not_found=False)
-        if cron and cron.sudo().active != bool(active):
-            cron.sudo().active = bool(active)
-
     # sales KPIs and stage funnel (pyme.ai.crm.kpi), recomputed by a daily cron
     pyme_ai_crm_kpi_enabled = fields.Boolean(
         string="Sales KPIs",
