@@ -370,15 +370,25 @@ class PymeAiFollowupRule(models.Model):
             keys = rule._find(now)
             if keys:
                 pending.append((rule, keys))
-        budget, done = BATCH_SIZE, 0
+        budget, done, failed = BATCH_SIZE, 0, 0
         for rule, keys in pending:
             ids = sorted(keys)[:budget]
-            rule._act(self.env["crm.lead"].sudo().browse(ids), keys, now)
+            try:
+                # one broken rule (a template that fails to render...) must not
+                # stop the others: it is rolled back, logged and retried next run
+                with self.env.cr.savepoint():
+                    rule._act(self.env["crm.lead"].sudo().browse(ids), keys, now)
+            except Exception:  # noqa: BLE001
+                _logger.exception(
+                    "pyme_ai: follow-up rule %s (id %s) failed", rule.name, rule.id
+                )
+                failed += len(keys)
+                continue
             done += len(ids)
             budget -= len(ids)
             if budget <= 0:
                 break
-        remaining = sum(len(keys) for __, keys in pending) - done
+        remaining = sum(len(keys) for __, keys in pending) - done - failed
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
         return done
 

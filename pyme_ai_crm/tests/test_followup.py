@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from odoo.exceptions import ValidationError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from .common import FollowupCase
 
@@ -183,3 +183,42 @@ class TestFollowupRules(FollowupCase):
             ),
             1,
         )
+
+    def test_ai_manager_reads_rules_and_followups(self):
+        ai_manager = new_test_user(
+            self.env,
+            login="ai_fu_manager",
+            groups="pyme_ai_base.pyme_ai_base_group_manager",
+        )
+        rule = self._rule("no_activity")
+        lead = self._lead(40)
+        self.Rule._cron_run()
+        self.assertEqual(rule.with_user(ai_manager).log_count, 1)
+        logs = self.Log.with_user(ai_manager).search([("rule_id", "=", rule.id)])
+        self.assertEqual(logs.lead_id, lead)
+        action = rule.with_user(ai_manager).action_view_logs()
+        self.assertEqual(action["domain"], [("rule_id", "=", rule.id)])
+
+    def test_broken_rule_does_not_stop_the_others(self):
+        template = self.env["mail.template"].create(
+            {
+                "name": "Broken",
+                "model_id": self.env["ir.model"]._get_id("crm.lead"),
+                "subject": "{{ object.no_such_field }}",
+                "body_html": "<p>Hello</p>",
+            }
+        )
+        broken = self._rule(
+            "no_activity",
+            name="Broken template",
+            action="mail_template",
+            mail_template_id=template.id,
+            sequence=1,
+        )
+        working = self._rule("no_activity", sequence=2)
+        lead = self._lead(40)
+        logger = "odoo.addons.pyme_ai_crm.models.pyme_ai_followup_rule"
+        with self.assertLogs(logger, level="ERROR"):
+            self.Rule._cron_run()
+        self.assertFalse(self.Log.search([("rule_id", "=", broken.id)]))
+        self.assertFiredOnce(working, lead, self.salesman)
