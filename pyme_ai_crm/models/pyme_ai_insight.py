@@ -48,6 +48,7 @@ class PymeAiInsight(models.Model):
     date = fields.Datetime(string="Computed On", readonly=True)
 
     @api.depends("code", "params", "source_id", "stage_id", "user_id")
+    @api.depends_context("lang")
     def _compute_text(self):
         _ = self.env._
         for insight in self:

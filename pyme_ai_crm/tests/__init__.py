@@ -6,3 +6,4 @@ from . import test_whatsapp
 from . import test_followup
 from . import test_revenue_forecast
 from . import test_kpi
+from . import test_reports
