@@ -1,6 +1,6 @@
 # Copyright 2026 pyme_ai contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+from odoo import api, fields, models
 
 from .pyme_ai_capability import (
     DEFAULT_MARGIN,
@@ -49,12 +49,37 @@ class ResConfigSettings(models.TransientModel):
                 cron.sudo().write({"interval_number": days, "interval_type": "days"})
         return res
 
-    # switches of features run by a cron (capabilities use _ai_set_enabled)
-    def _pyme_ai_cron_active(self, xmlid):
-        cron = self.env.ref(xmlid, raise_if_not_found=False)
+    # ------------------------------------------------------------ on/off switches
+    # A switch is a Boolean field declared with compute="_compute_pyme_ai_switches"
+    # and inverse="_inverse_pyme_ai_switches", listed by ``_pyme_ai_switches``.
+
+    def _pyme_ai_switches(self):
+        """{settings field: capability model name or cron xml id}; addons extend it.
+        A capability is on while its training cron is active, a cron while active."""
+        return {}
+
+    def _pyme_ai_switch_value(self, target):
+        if target in self.env:
+            return self.env[target]._ai_is_enabled()
+        cron = self.env.ref(target, raise_if_not_found=False)
         return bool(cron and cron.sudo().active)
 
-    def _pyme_ai_set_cron_active(self, xmlid, active):
-        cron = self.env.ref(xmlid, raise_if_not_found=False)
+    def _pyme_ai_set_switch(self, target, active):
+        if target in self.env:
+            self.env[target]._ai_set_enabled(active)
+            return
+        cron = self.env.ref(target, raise_if_not_found=False)
         if cron and cron.sudo().active != bool(active):
             cron.sudo().active = bool(active)
+
+    @api.depends("company_id")
+    def _compute_pyme_ai_switches(self):
+        for field, target in self._pyme_ai_switches().items():
+            value = self._pyme_ai_switch_value(target)
+            for settings in self:
+                settings[field] = value
+
+    def _inverse_pyme_ai_switches(self):
+        for field, target in self._pyme_ai_switches().items():
+            for settings in self:
+                self._pyme_ai_set_switch(target, settings[field])

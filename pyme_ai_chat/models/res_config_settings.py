@@ -1,6 +1,6 @@
 # Copyright 2026 pyme_ai contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import api, fields, models
+from odoo import fields, models
 
 from ..rate_limit import DEFAULT_RATE, RATE_PARAM
 from .pyme_ai_chat_assistant import LLM_KEY_PARAM, LLM_MODEL_PARAM, LLM_URL_PARAM
@@ -17,8 +17,8 @@ class ResConfigSettings(models.TransientModel):
 
     pyme_ai_chat_enabled = fields.Boolean(
         string="Website Chat Assistant",
-        compute="_compute_pyme_ai_chat_enabled",
-        inverse="_inverse_pyme_ai_chat_enabled",
+        compute="_compute_pyme_ai_switches",
+        inverse="_inverse_pyme_ai_switches",
         help="Show the chat bubble on the website and learn the FAQs nightly.",
     )
     pyme_ai_chat_retention_days = fields.Integer(
@@ -58,17 +58,11 @@ class ResConfigSettings(models.TransientModel):
         string="LLM API Key", config_parameter=LLM_KEY_PARAM, groups="base.group_system"
     )
 
-    @api.depends("company_id")
-    def _compute_pyme_ai_chat_enabled(self):
-        enabled = self.env["pyme.ai.chat.assistant"]._ai_is_enabled()
-        for settings in self:
-            settings.pyme_ai_chat_enabled = enabled
-
-    def _inverse_pyme_ai_chat_enabled(self):
-        for settings in self:
-            self.env["pyme.ai.chat.assistant"]._ai_set_enabled(
-                settings.pyme_ai_chat_enabled
-            )
+    def _pyme_ai_switches(self):
+        return dict(
+            super()._pyme_ai_switches(),
+            pyme_ai_chat_enabled="pyme.ai.chat.assistant",
+        )
 
     def action_pyme_ai_chat_train_now(self):
         return self.env["pyme.ai.chat.assistant"].action_ai_train_now()

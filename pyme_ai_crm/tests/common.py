@@ -81,6 +81,37 @@ class LeadScoringCase(PymeAiCase):
             )
         )
 
+    def _created(self, leads, when):
+        """Set the creation date of ``leads``."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE crm_lead SET create_date = %s WHERE id = ANY(%s)", (when, leads.ids)
+        )
+        leads.invalidate_recordset(["create_date"])
+
+    def _move(self, leads, stage, when):
+        """Tracked stage change of ``leads``, dated ``when``.
+
+        Records created in the same transaction are only tracked once the
+        precommit hooks ran: flush with ``self.env.cr.flush()`` after creating them.
+        """
+        leads.with_context(tracking_disable=False, mail_notrack=False).write(
+            {"stage_id": stage.id}
+        )
+        self.env.flush_all()
+        self.env.cr.flush()  # runs the precommit hooks that write tracking values
+        self.env.cr.execute(
+            """
+            UPDATE mail_message SET date = %s
+             WHERE id IN (SELECT DISTINCT ON (m.res_id) m.id
+                            FROM mail_message m
+                            JOIN mail_tracking_value t ON t.mail_message_id = m.id
+                           WHERE m.model = 'crm.lead' AND m.res_id = ANY(%s)
+                        ORDER BY m.res_id, m.id DESC)
+            """,
+            (when, leads.ids),
+        )
+
 
 class FollowupCase(LeadScoringCase):
     @classmethod

@@ -34,21 +34,6 @@ class TestSalesKpis(LeadScoringCase):
     (*) only an OdooBot message and an internal note: neither is a response.
     """
 
-    def _move(self, lead, stage, when):
-        lead.with_context(tracking_disable=False, mail_notrack=False).write(
-            {"stage_id": stage.id}
-        )
-        self.env.flush_all()
-        self.env.cr.flush()
-        self.env.cr.execute(
-            "UPDATE mail_message SET date = %s WHERE id = ("
-            " SELECT m.id FROM mail_message m"
-            " JOIN mail_tracking_value t ON t.mail_message_id = m.id"
-            " WHERE m.model = 'crm.lead' AND m.res_id = %s"
-            " ORDER BY m.id DESC LIMIT 1)",
-            (when, lead.id),
-        )
-
     def _post(self, lead, user, when, note=False):
         message = lead.with_user(user).message_post(
             body="Hello",

@@ -41,30 +41,6 @@ class PipelineCase(LeadScoringCase):
         self.env.cr.flush()  # later stage changes are tracked
         return leads
 
-    def _created(self, leads, when):
-        self.env.flush_all()
-        self.env.cr.execute(
-            "UPDATE crm_lead SET create_date = %s WHERE id = ANY(%s)", (when, leads.ids)
-        )
-        leads.invalidate_recordset(["create_date"])
-
-    def _move(self, leads, stage, when):
-        """Tracked stage change of ``leads``, dated ``when``."""
-        leads.with_context(tracking_disable=False, mail_notrack=False).write(
-            {"stage_id": stage.id}
-        )
-        self.env.flush_all()
-        self.env.cr.flush()
-        self.env.cr.execute(
-            """
-            UPDATE mail_message m SET date = %s
-              FROM mail_tracking_value t
-             WHERE t.mail_message_id = m.id AND m.model = 'crm.lead'
-               AND m.res_id = ANY(%s) AND m.date > %s
-            """,
-            (when, leads.ids, datetime.now() - timedelta(minutes=5)),
-        )
-
     def _first_activity(self, leads, activity_type, when):
         self.env["mail.message"].create(
             [

@@ -9,22 +9,6 @@ from .common import LeadScoringCase
 
 @tagged("post_install", "-at_install")
 class TestStageIntervals(LeadScoringCase):
-    def _move(self, lead, stage, when):
-        """Change the stage with tracking, as if done at ``when``."""
-        lead.with_context(tracking_disable=False, mail_notrack=False).write(
-            {"stage_id": stage.id}
-        )
-        self.env.flush_all()
-        self.env.cr.flush()  # runs the precommit hooks that write tracking values
-        self.env.cr.execute(
-            "UPDATE mail_message SET date = %s WHERE id = ("
-            " SELECT m.id FROM mail_message m"
-            " JOIN mail_tracking_value t ON t.mail_message_id = m.id"
-            " WHERE m.model = 'crm.lead' AND m.res_id = %s"
-            " ORDER BY m.id DESC LIMIT 1)",
-            (when, lead.id),
-        )
-
     def test_intervals_from_tracking(self):
         created = datetime(2026, 1, 1, 9)
         lead = self._open_lead(web=True, revenue=1000)

@@ -1,6 +1,6 @@
 # Copyright 2026 pyme_ai contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import api, fields, models
+from odoo import fields, models
 
 from .res_partner import RFM_CRON
 
@@ -10,22 +10,17 @@ class ResConfigSettings(models.TransientModel):
 
     pyme_ai_crm_sale_rfm_enabled = fields.Boolean(
         string="Customer Segments",
-        compute="_compute_pyme_ai_crm_sale_rfm_enabled",
-        inverse="_inverse_pyme_ai_crm_sale_rfm_enabled",
+        compute="_compute_pyme_ai_switches",
+        inverse="_inverse_pyme_ai_switches",
         help="Recompute the RFM segment of every customer from confirmed sale orders "
         "every day.",
     )
 
-    @api.depends("company_id")
-    def _compute_pyme_ai_crm_sale_rfm_enabled(self):
-        for settings in self:
-            settings.pyme_ai_crm_sale_rfm_enabled = self._pyme_ai_cron_active(RFM_CRON)
-
-    def _inverse_pyme_ai_crm_sale_rfm_enabled(self):
-        for settings in self:
-            self._pyme_ai_set_cron_active(
-                RFM_CRON, settings.pyme_ai_crm_sale_rfm_enabled
-            )
+    def _pyme_ai_switches(self):
+        return dict(
+            super()._pyme_ai_switches(),
+            pyme_ai_crm_sale_rfm_enabled=RFM_CRON,
+        )
 
     def action_pyme_ai_crm_sale_rfm_recompute(self):
         return self.env["res.partner"].action_ai_rfm_recompute()

@@ -1,6 +1,6 @@
 # Copyright 2026 pyme_ai contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import api, fields, models
+from odoo import fields, models
 
 from .pyme_ai_demand_forecasting import (
     ACTIVITIES_PARAM,
@@ -20,8 +20,8 @@ class ResConfigSettings(models.TransientModel):
 
     pyme_ai_inventory_enabled = fields.Boolean(
         string="Forecast Demand",
-        compute="_compute_pyme_ai_inventory_enabled",
-        inverse="_inverse_pyme_ai_inventory_enabled",
+        compute="_compute_pyme_ai_switches",
+        inverse="_inverse_pyme_ai_switches",
         help="Learn demand from stock moves and forecast every product nightly.",
     )
     pyme_ai_inventory_horizon_days = fields.Integer(
@@ -56,17 +56,11 @@ class ResConfigSettings(models.TransientModel):
         "to run out before a replenishment can arrive.",
     )
 
-    @api.depends("company_id")
-    def _compute_pyme_ai_inventory_enabled(self):
-        enabled = self.env["pyme.ai.demand.forecasting"]._ai_is_enabled()
-        for settings in self:
-            settings.pyme_ai_inventory_enabled = enabled
-
-    def _inverse_pyme_ai_inventory_enabled(self):
-        for settings in self:
-            self.env["pyme.ai.demand.forecasting"]._ai_set_enabled(
-                settings.pyme_ai_inventory_enabled
-            )
+    def _pyme_ai_switches(self):
+        return dict(
+            super()._pyme_ai_switches(),
+            pyme_ai_inventory_enabled="pyme.ai.demand.forecasting",
+        )
 
     def action_pyme_ai_inventory_forecast_now(self):
         return self.env["pyme.ai.demand.forecasting"].action_ai_train_now()
