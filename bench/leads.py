@@ -13,7 +13,8 @@ Run from the repository root: ``python bench/leads.py``.
    numbers jittered, 5 % of categorical cells swapped) and scoring throughput with
    reasons.
 
-Prints markdown tables and PASS/FAIL lines; exits 1 when a quality target fails.
+Prints markdown tables and PASS/FAIL lines; exits 1 when a quality target fails, 2 with
+a message on stderr when the dataset is missing.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ import numpy as np  # noqa: E402
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from pyme_ai.leads import train  # noqa: E402
+from pyme_ai.leads import LeadData, evaluate  # noqa: E402
 from pyme_ai.tabular import read_csv, to_float  # noqa: E402
 
 DATASET = REPO.parent / "shared" / "datasets" / "leads" / "xeducation_dev.csv"
@@ -70,7 +71,7 @@ def quality(table, target):
         ),
     )
     for label, data in settings:
-        result = train(data, target, random_state=0)
+        result = evaluate(LeadData(data, target), random_state=0)
         rows = {"pyme_ai": result.metrics, **result.report["baselines"]}
         print(f"\n## X Education, {label} (holdout {result.metrics['n']} leads)\n")
         print("| model | " + " | ".join(METRICS) + " |")
@@ -121,10 +122,10 @@ def resample(table, target, n, seed=0):
 def speed(table, target):
     big, big_target = resample(table, target, SPEED_ROWS)
     start = time.perf_counter()
-    result = train(big, big_target, random_state=0)
+    result = evaluate(LeadData(big, big_target), random_state=0)
     fit_seconds = time.perf_counter() - start
     start = time.perf_counter()
-    scored = result.model.score(big)
+    scored = result.model.explain(big)
     score_seconds = time.perf_counter() - start
     n = len(scored["score"])
     print(f"\n## Speed on one core ({SPEED_ROWS:,} resampled rows)\n")
@@ -143,8 +144,12 @@ def speed(table, target):
 
 def main():
     if not DATASET.exists():
-        print(f"dataset not found at {DATASET}: nothing to benchmark")
-        return 0
+        print(
+            f"bench/leads.py: dataset not found at {DATASET}; put the X Education "
+            "export there (see ../shared/datasets/leads) to run this benchmark",
+            file=sys.stderr,
+        )
+        return 2
     table, target = load()
     failures = quality(table, target)
     speed(table, target)

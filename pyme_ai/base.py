@@ -51,12 +51,15 @@ class Estimator:
 
     @classmethod
     def _param_names(cls):
+        kinds = (
+            inspect.Parameter.POSITIONAL_OR_KEYWORD,
+            inspect.Parameter.KEYWORD_ONLY,
+        )
         signature = inspect.signature(cls.__init__)
         return [
             name
             for name, param in signature.parameters.items()
-            if name != "self" and param.kind == param.KEYWORD_ONLY
-            or (name != "self" and param.kind == param.POSITIONAL_OR_KEYWORD)
+            if name != "self" and param.kind in kinds
         ]
 
     def get_params(self):

@@ -2,7 +2,9 @@
 
 Each capability package exposes ``cli.register(subparsers)``, which adds its
 subcommand and sets ``func`` on the parsed arguments; ``func(args)`` returns the exit
-code.
+code. Any :class:`~pyme_ai.base.PymeAiError` (bad input, too little data, an unusable
+model file) or OS error (a file that cannot be read or written) is reported here, in one
+place, as one line on stderr with exit status 2.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import os
 import sys
 
 from . import __version__
+from .base import PymeAiError
 
 #: Model files written by the CLI are signed with this key (a fixed dev key when unset).
 KEY_ENV = "PYME_AI_KEY"
@@ -29,8 +32,8 @@ def cli_key():
     return os.environ.get(KEY_ENV) or DEV_KEY
 
 
-class CommandError(Exception):
-    """A user error: printed as one line, exit code 2, no traceback."""
+class CommandError(PymeAiError):
+    """A user error of the command line itself (an unknown column name, ...)."""
 
 
 def build_parser():
@@ -58,7 +61,7 @@ def main(argv=None):
         return 2
     try:
         return args.func(args) or 0
-    except (CommandError, ValueError, OSError) as exc:
+    except (PymeAiError, OSError) as exc:
         print(f"pyme-ai: error: {exc}", file=sys.stderr)
         return 2
 

@@ -1,17 +1,54 @@
 """Holdout splits and metrics shared by every capability.
 
-Classification: AUC, Brier score, log loss, lift.
-Forecasting: RMSSE, MASE, pinball loss, quantile coverage.
-All functions take array-likes and return plain floats, so reports serialise as JSON.
+Classification: :func:`roc_auc_score`, :func:`brier_score_loss`, :func:`log_loss`
+(scikit-learn's) and :func:`lift_score`. Forecasting: :func:`rmsse_error`,
+:func:`mase_error`, :func:`pinball_loss` and :func:`coverage_score`, each over all
+values (a float) or row-wise along ``axis`` (an array, for many items at once). Names
+say the direction: ``*_score`` higher is better, ``*_loss`` / ``*_error`` lower is
+better. Scalar results are plain floats, so reports serialise as JSON.
 """
 
 from __future__ import annotations
 
 import numpy as np
+from sklearn import metrics as _sk
+
+from .base import PymeAiError
 
 
-class EvaluationError(ValueError):
+class EvaluationError(PymeAiError):
     """Inputs that cannot be evaluated (empty, one class only, mismatched shapes)."""
+
+
+#: Direction of the metric keys the capabilities report: "higher" or "lower" is better.
+#: Keys starting with ``lift_`` are "higher", with ``pinball`` "lower" (see direction).
+METRIC_DIRECTIONS = {
+    "auc": "higher",
+    "brier": "lower",
+    "log_loss": "lower",
+    "lift_10": "higher",
+    "lift_20": "higher",
+    "rmsse": "lower",
+    "mase": "lower",
+    "pinball": "lower",
+    "accuracy": "higher",
+    "in_scope_accuracy": "higher",
+    "oos_recall": "higher",
+    "backtest_mape": "lower",
+}
+_PREFIX_DIRECTIONS = (("lift_", "higher"), ("pinball_", "lower"))
+
+
+def direction(key):
+    """``"higher"`` or ``"lower"`` (which way ``key`` is better), or None when it is
+    not a quality measure (``n``, ``positive_rate``, ``coverage_*``: closer to the
+    quantile level is better)."""
+    if key in METRIC_DIRECTIONS:
+        return METRIC_DIRECTIONS[key]
+    for prefix, way in _PREFIX_DIRECTIONS:
+        if key.startswith(prefix):
+            return way
+    return None
 
 
 def _as_1d(values, name):
@@ -69,48 +106,38 @@ def time_holdout(dates, test_size=0.25):
 
 
 # ------------------------------------------------------------------ classification
-def auc(y_true, score):
-    """Area under the ROC curve (Mann-Whitney U, ties counted as one half)."""
-    y, s = _pair(y_true, score)
+def roc_auc_score(y_true, y_score):
+    """Area under the ROC curve (scikit-learn's; ties count one half)."""
+    y, s = _pair(y_true, y_score)
     pos = y == 1
-    n_pos, n_neg = int(pos.sum()), int((~pos).sum())
-    if n_pos == 0 or n_neg == 0:
+    if pos.all() or not pos.any():
         raise EvaluationError("AUC needs both classes in y_true")
-    ranks = _average_ranks(s)
-    return float((ranks[pos].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
+    return float(_sk.roc_auc_score(pos, s))
 
 
-def _average_ranks(values):
-    order = np.argsort(values, kind="mergesort")
-    sorted_vals = values[order]
-    ranks = np.empty(values.size, dtype=float)
-    # boundaries of runs of equal values
-    starts = np.r_[0, np.flatnonzero(np.diff(sorted_vals)) + 1]
-    ends = np.r_[starts[1:], values.size]
-    for start, end in zip(starts, ends, strict=True):
-        ranks[order[start:end]] = (start + end + 1) / 2.0
-    return ranks
-
-
-def brier(y_true, prob):
+def brier_score_loss(y_true, y_prob):
     """Mean squared difference between predicted probability and outcome (0/1)."""
-    y, p = _pair(y_true, prob)
-    return float(np.mean((p - y) ** 2))
+    y, p = _pair(y_true, y_prob)
+    return float(_sk.brier_score_loss(y, p, pos_label=1))
 
 
-def log_loss(y_true, prob, eps=1e-15):
-    """Mean negative log-likelihood of the outcomes (natural log)."""
-    y, p = _pair(y_true, prob)
+def log_loss(y_true, y_prob, eps=1e-15):
+    """Mean negative log-likelihood of the outcomes (natural log).
+
+    Probabilities are clipped to ``[eps, 1 - eps]`` first, so a certain mistake costs
+    ``-ln(eps)`` whatever scikit-learn's own clipping is.
+    """
+    y, p = _pair(y_true, y_prob)
     p = np.clip(p, eps, 1 - eps)
-    return float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
+    return float(_sk.log_loss(y, p, labels=[0, 1]))
 
 
-def lift(y_true, score, fraction=0.1):
+def lift_score(y_true, y_score, fraction=0.1):
     """Positive rate among the top ``fraction`` by score, divided by the overall rate.
 
     The top is ``ceil(fraction * n)`` rows; ties at the cut are broken by input order.
     """
-    y, s = _pair(y_true, score)
+    y, s = _pair(y_true, y_score)
     if not 0 < fraction <= 1:
         raise EvaluationError("fraction must be in (0, 1]")
     base = y.mean()
@@ -122,61 +149,117 @@ def lift(y_true, score, fraction=0.1):
 
 
 def classification_report(y_true, prob, lift_fractions=(0.1, 0.2)):
-    """The metrics every lead model reports, as a flat dict."""
+    """The metrics every lead model reports, as a flat dict (keys: ``auc``,
+    ``brier``, ``log_loss``, ``lift_<percent>``, ``n``, ``positive_rate``)."""
     report = {
-        "auc": auc(y_true, prob),
-        "brier": brier(y_true, prob),
+        "auc": roc_auc_score(y_true, prob),
+        "brier": brier_score_loss(y_true, prob),
         "log_loss": log_loss(y_true, prob),
     }
     for frac in lift_fractions:
-        report[f"lift_{int(round(frac * 100))}"] = lift(y_true, prob, frac)
+        report[f"lift_{int(round(frac * 100))}"] = lift_score(y_true, prob, frac)
     report["n"] = int(np.asarray(y_true).size)
     report["positive_rate"] = float(np.mean(np.asarray(y_true, dtype=float)))
     return report
 
 
 # --------------------------------------------------------------------- forecasting
-def _scale(history, season=1, squared=False):
-    h = _as_1d(history, "history")
-    if h.size <= season:
+def _errors(actual, forecast, axis):
+    """``actual - forecast`` as floats: flattened (axis None) or as given."""
+    if axis is None:
+        return np.subtract(*_pair(actual, forecast))
+    a = np.asarray(actual, dtype=float)
+    f = np.asarray(forecast, dtype=float)
+    if a.shape != f.shape:
+        raise EvaluationError(f"actual has shape {a.shape} but forecast {f.shape}")
+    if a.size == 0:
+        raise EvaluationError("actual is empty")
+    return a - f
+
+
+def naive_scale(history, season=1, squared=False, axis=None):
+    """Mean absolute (``squared``: mean squared) in-sample error of the (seasonal)
+    naive forecast: the denominator of MASE (of RMSSE). Row-wise along ``axis``."""
+    if axis is None:
+        h, along = _as_1d(history, "history"), 0
+    else:
+        h, along = np.asarray(history, dtype=float), axis
+    length = h.shape[along]
+    if length <= season:
         raise EvaluationError(
             f"history needs more than {season} values to scale errors"
         )
-    diffs = h[season:] - h[:-season]
-    return float(np.mean(diffs**2) if squared else np.mean(np.abs(diffs)))
+    diffs = np.take(h, np.arange(season, length), axis=along) - np.take(
+        h, np.arange(length - season), axis=along
+    )
+    out = np.mean(diffs**2 if squared else np.abs(diffs), axis=axis)
+    return float(out) if axis is None else out
 
 
-def mase(y_true, y_pred, history, season=1):
+def _scaled(mean_error, history, scale, season, squared, axis):
+    """``mean_error / scale`` (the scale from ``history`` unless given); nan where
+    the scale is 0 or unknown."""
+    if scale is None:
+        if history is None:
+            raise EvaluationError("give the history or its scale")
+        scale = naive_scale(history, season, squared, axis)
+    scale = np.asarray(scale, dtype=float)
+    out = mean_error / np.where(scale > 0, scale, np.nan)
+    return float(out) if axis is None else out
+
+
+def mase_error(actual, forecast, history=None, season=1, *, scale=None, axis=None):
     """Mean absolute scaled error: MAE over the in-sample MAE of the (seasonal) naive
-    forecast.
+    forecast (``scale``, or computed from ``history``).
 
-    Returns ``nan`` when the history is constant (scale 0), so callers can skip the
-    series.
+    ``axis=None``: one float over all values; ``axis=1``: one value per row, e.g.
+    ``mase_error(actual, forecast, scale=mae_scale, axis=1)`` for ``(items, horizon)``
+    arrays and a per-item scale. A constant history (scale 0 or nan) gives ``nan``, so
+    callers can skip the series.
     """
-    y, p = _pair(y_true, y_pred)
-    scale = _scale(history, season)
-    return float(np.mean(np.abs(y - p)) / scale) if scale > 0 else float("nan")
+    err = _errors(actual, forecast, axis)
+    return _scaled(np.mean(np.abs(err), axis=axis), history, scale, season, False, axis)
 
 
-def rmsse(y_true, y_pred, history, season=1):
-    """Root mean squared scaled error (M5 competition): RMSE over the naive in-sample
-    RMSE."""
-    y, p = _pair(y_true, y_pred)
-    scale = _scale(history, season, squared=True)
-    return float(np.sqrt(np.mean((y - p) ** 2) / scale)) if scale > 0 else float("nan")
+def rmsse_error(actual, forecast, history=None, season=1, *, scale=None, axis=None):
+    """Root mean squared scaled error (M5 competition): RMSE over the in-sample RMSE
+    of the (seasonal) naive forecast; a given ``scale`` is the naive *mean squared*
+    error.
+
+    ``axis=None``: one float over all values; ``axis=1``: one value per row, e.g.
+    ``rmsse_error(actual, forecast, scale=mse_scale, axis=1)``. A constant history
+    (scale 0 or nan) gives ``nan``.
+    """
+    err = _errors(actual, forecast, axis)
+    ratio = _scaled(np.mean(err**2, axis=axis), history, scale, season, True, axis)
+    return float(np.sqrt(ratio)) if axis is None else np.sqrt(ratio)
 
 
-def pinball_loss(y_true, y_quantile, q):
-    """Mean quantile (pinball) loss of a ``q`` quantile forecast."""
+def pinball_loss(actual, quantile, q, axis=None):
+    """Mean quantile (pinball) loss of a ``q`` quantile forecast (scikit-learn's
+    ``mean_pinball_loss`` over all values; row-wise along ``axis``)."""
     if not 0 < q < 1:
         raise EvaluationError("q must be in (0, 1)")
-    y, f = _pair(y_true, y_quantile)
-    diff = y - f
-    return float(np.mean(np.maximum(q * diff, (q - 1) * diff)))
+    if axis is None:
+        y, f = _pair(actual, quantile)
+        return float(_sk.mean_pinball_loss(y, f, alpha=q))
+    diff = _errors(actual, quantile, axis)
+    return np.mean(np.maximum(q * diff, (q - 1) * diff), axis=axis)
 
 
-def quantile_coverage(y_true, y_quantile):
+def coverage_score(actual, quantile, axis=None):
     """Share of outcomes at or below the forecast quantile (ideal: the quantile
     level)."""
-    y, f = _pair(y_true, y_quantile)
-    return float(np.mean(y <= f))
+    diff = _errors(actual, quantile, axis)
+    out = np.mean(diff <= 0, axis=axis)
+    return float(out) if axis is None else out
+
+
+# ---------------------------------------------------------- transition aliases
+# Old names, kept while pyme_ai_base's tests and tests/demand still use them.
+auc = roc_auc_score
+brier = brier_score_loss
+lift = lift_score
+quantile_coverage = coverage_score
+mase = mase_error
+rmsse = rmsse_error

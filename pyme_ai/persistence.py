@@ -2,8 +2,11 @@
 
 A joblib file is code: loading it runs whatever it was built to run. So every artifact
 carries a SHA-256 of its payload, an HMAC-SHA256 over that checksum and its header made
-with a key only the producer knows (in Odoo, the database secret), and the library
-versions it was made with. ``loads`` verifies all of it before unpickling anything.
+with a key only the producer knows (in Odoo, the database secret), the library
+versions it was made with, and the ``kind`` of the estimator it holds (and the company
+it was trained for, when given). ``loads`` verifies all of it, and that the kind and
+company are the expected ones, before unpickling anything; then it checks the object is
+an :class:`~pyme_ai.base.Estimator` of that kind.
 
 Layout: ``MAGIC`` + 4-byte big-endian header length + header (JSON, UTF-8) + payload
 (joblib).
@@ -21,13 +24,16 @@ from importlib import metadata
 
 import joblib
 
+from . import base
+
 MAGIC = b"PYMEAI\x00\x01"
-FORMAT_VERSION = 1
+#: 2: ``kind`` and ``company_id`` in the signed header.
+FORMAT_VERSION = 2
 #: Libraries whose version decides whether a pickled model can be trusted to load.
 TRACKED_LIBRARIES = ("pyme-ai", "scikit-learn", "numpy", "joblib")
 
 
-class PersistenceError(Exception):
+class PersistenceError(base.PymeAiError):
     """Base class: the artifact cannot be used."""
 
 
@@ -47,6 +53,14 @@ class IncompatibleVersionError(PersistenceError):
     """Made with library versions this environment cannot load safely; retrain."""
 
 
+class WrongKindError(PersistenceError, base.WrongKindError):
+    """The artifact holds a model of another kind than the one asked for."""
+
+
+class WrongCompanyError(PersistenceError):
+    """The artifact was trained for another company than the one asked for."""
+
+
 def library_versions():
     """Installed versions of the tracked libraries (``None`` when absent) and Python."""
     versions = {}
@@ -63,7 +77,7 @@ def _key_bytes(key):
     if isinstance(key, str):
         key = key.encode()
     if not key:
-        raise ValueError("a non-empty signing key is required")
+        raise PersistenceError("a non-empty signing key is required")
     return key
 
 
@@ -97,20 +111,27 @@ def check_versions(recorded, current=None):
         )
 
 
-def dumps(obj, key, metadata=None):
-    """Serialise ``obj`` into signed artifact bytes.
+def dumps(model, key, metadata=None):
+    """Serialise ``model`` into signed artifact bytes.
 
+    The header's ``kind`` is ``model.kind`` (an Estimator's), else ``metadata["kind"]``
+    (None when neither); its ``company_id`` is ``metadata["company_id"]``.
     ``metadata`` must be JSON-serialisable.
     """
+    metadata = dict(metadata or {})
+    kind = getattr(model, "kind", None) if isinstance(model, base.Estimator) else None
+    kind = kind or metadata.get("kind")
     buf = io.BytesIO()
-    joblib.dump(obj, buf, compress=3)
+    joblib.dump(model, buf, compress=3)
     payload = buf.getvalue()
     header = {
         "format": FORMAT_VERSION,
+        "kind": kind,
+        "company_id": metadata.get("company_id"),
         "sha256": hashlib.sha256(payload).hexdigest(),
         "size": len(payload),
         "versions": library_versions(),
-        "metadata": metadata or {},
+        "metadata": metadata,
     }
     header_bytes = json.dumps(header, sort_keys=True).encode()
     signed = {"header": header, "hmac": _signature(key, header_bytes)}
@@ -147,8 +168,14 @@ def checksum(data):
     return inspect(data)["sha256"]
 
 
-def loads(data, key):
-    """Verify and deserialise artifact bytes made by ``dumps`` with the same ``key``."""
+def loads(data, key, *, kind=None, company_id=None):
+    """Verify and deserialise artifact bytes made by ``dumps`` with the same ``key``.
+
+    With ``kind`` (``company_id``), an artifact whose signed header names another kind
+    (company) is refused with :class:`WrongKindError` (:class:`WrongCompanyError`)
+    before anything is unpickled, and the loaded object must be an Estimator of
+    ``kind``.
+    """
     header, mac, payload = _split(data)
     size = header.get("size")
     if isinstance(size, int) and len(payload) < size:
@@ -165,10 +192,26 @@ def loads(data, key):
         )
     if header.get("format") != FORMAT_VERSION:
         raise IncompatibleVersionError(
-            f"unsupported artifact format {header.get('format')!r}"
+            f"unsupported artifact format {header.get('format')!r}; retrain the model"
         )
     check_versions(header.get("versions") or {})
-    return joblib.load(io.BytesIO(payload))
+    if kind is not None and header.get("kind") != kind:
+        raise WrongKindError(
+            f"the artifact holds a {header.get('kind') or 'kind-less'} model, "
+            f"not a {kind} model"
+        )
+    if company_id is not None and header.get("company_id") != company_id:
+        raise WrongCompanyError(
+            f"the artifact was trained for company {header.get('company_id')}, "
+            f"not for company {company_id}"
+        )
+    model = joblib.load(io.BytesIO(payload))
+    if kind is not None:
+        try:
+            base.check_kind(model, kind)
+        except base.WrongKindError as exc:
+            raise WrongKindError(str(exc)) from exc
+    return model
 
 
 def dump(obj, path, key, metadata=None):
@@ -179,7 +222,7 @@ def dump(obj, path, key, metadata=None):
     return checksum(data)
 
 
-def load(path, key):
-    """Read and verify a signed artifact from ``path``."""
+def load(path, key, *, kind=None, company_id=None):
+    """Read and verify a signed artifact from ``path`` (see :func:`loads`)."""
     with open(path, "rb") as fh:
-        return loads(fh.read(), key)
+        return loads(fh.read(), key, kind=kind, company_id=company_id)

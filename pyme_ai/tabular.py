@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .base import PymeAiError
+
 MISSING = "__missing__"
 RARE = "__rare__"
 #: Values that mean "nothing was entered" (compared case-insensitively, stripped).
@@ -54,7 +56,7 @@ DATE_FORMATS = (
 KINDS = ("numeric", "boolean", "categorical", "date", "id", "text", "constant", "empty")
 
 
-class TabularError(ValueError):
+class TabularError(PymeAiError):
     """The table cannot be prepared (unknown column, empty table, unreadable file)."""
 
 
@@ -177,7 +179,7 @@ def to_category(value):
     return " ".join(str(value).split())
 
 
-def _mapped(fn, values):
+def map_distinct(fn, values):
     """``[fn(v) for v in values]``, computing each distinct value once."""
     cache = {}
     out = []
@@ -271,7 +273,7 @@ class TabularPrep:
                 continue
             info = ColumnInfo(name, kind)
             if kind == "categorical":
-                cats = _mapped(to_category, values)
+                cats = map_distinct(to_category, values)
                 counts = {}
                 for cat in cats:
                     counts[cat] = counts.get(cat, 0) + 1
@@ -289,8 +291,8 @@ class TabularPrep:
                 )
             else:
                 if kind == "date":
-                    dates.extend(d for d in _mapped(to_date, values) if d)
-                arr = self._numeric(
+                    dates.extend(d for d in map_distinct(to_date, values) if d)
+                arr = self.numeric_values(
                     info, values, reference=None if kind != "date" else "defer"
                 )
                 if kind != "date":
@@ -303,7 +305,7 @@ class TabularPrep:
             self.reference_date = max(dates) if dates else dt.date.today()
         for info in self.columns:
             if info.kind == "date":
-                arr = self._numeric(info, table[info.name], self.reference_date)
+                arr = self.numeric_values(info, table[info.name], self.reference_date)
                 info.has_missing = bool(np.isnan(arr).any())
                 info.median = (
                     float(np.nanmedian(arr)) if (~np.isnan(arr)).any() else 0.0
@@ -312,20 +314,22 @@ class TabularPrep:
 
     # ------------------------------------------------------------------ applying
     @staticmethod
-    def _numeric(info, values, reference):
+    def numeric_values(info, values, reference):
+        """Floats of a numeric, boolean or date column (dates: days before
+        ``reference``); nan = missing."""
         if info.kind == "boolean":
-            return np.array(_mapped(to_bool, values), dtype=float)
+            return np.array(map_distinct(to_bool, values), dtype=float)
         if info.kind == "date":
             if reference == "defer":
                 return np.zeros(len(values))
             return np.array(
                 [
                     (reference - d).days if d else math.nan
-                    for d in _mapped(to_date, values)
+                    for d in map_distinct(to_date, values)
                 ],
                 dtype=float,
             )
-        return np.array(_mapped(to_float, values), dtype=float)
+        return np.array(map_distinct(to_float, values), dtype=float)
 
     def _check_fitted(self):
         if not self.columns and not self.dropped:
@@ -343,12 +347,12 @@ class TabularPrep:
             values = table[info.name]
             if info.kind == "categorical":
                 known = set(info.categories)
-                cats = _mapped(
+                cats = map_distinct(
                     lambda v, known=known: _known(to_category(v), known), values
                 )
                 out[info.name] = np.array(cats, dtype=object)
             else:
-                out[info.name] = self._numeric(info, values, reference)
+                out[info.name] = self.numeric_values(info, values, reference)
         return out
 
     def feature_names(self):

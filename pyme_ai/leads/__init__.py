@@ -1,35 +1,69 @@
-"""Lead scoring: learnt P(won) with tiers and per-lead reasons (see :mod:`.model`)."""
+"""Lead scoring: learnt P(won) with tiers, per-lead reasons and score trends.
 
+::
+
+    from pyme_ai import leads
+
+    data = leads.LeadData(table, target)          # table: column -> values
+    result = leads.evaluate(data, min_per_class=20, random_state=0)
+    model = result.model                          # a fitted LeadModel (all rows)
+    model.explain(table)     # probability, score (1-100), tier, reasons per lead
+    leads.score_trend(previous_scores, model.explain(table)["score"])
+
+or, without a holdout report, ``leads.LeadModel(**hyperparameters).fit(data)``.
+"""
+
+from .baselines import logistic_scores, naive_bayes_scores
 from .contact import (
     derive_contact_columns,
     detect_roles,
     email_features,
     phone_features,
+    resolve_roles,
 )
 from .model import (
     DEFAULT_MIN_PER_CLASS,
-    TIERS,
     InsufficientDataError,
+    LeadData,
     LeadModel,
+    default_min_count,
     evaluate,
     format_reasons,
     parse_target,
+)
+from .tiers import (
+    TIER_SHARES,
+    TIERS,
+    TREND_DELTA,
+    TRENDS,
+    fixed_thresholds,
+    learn_thresholds,
+    score_trend,
     tiers_for,
-    train,
 )
 
 __all__ = [
     "DEFAULT_MIN_PER_CLASS",
     "TIERS",
+    "TIER_SHARES",
+    "TRENDS",
+    "TREND_DELTA",
     "InsufficientDataError",
+    "LeadData",
     "LeadModel",
+    "default_min_count",
     "derive_contact_columns",
     "detect_roles",
     "email_features",
     "evaluate",
+    "fixed_thresholds",
     "format_reasons",
+    "learn_thresholds",
+    "logistic_scores",
+    "naive_bayes_scores",
     "parse_target",
     "phone_features",
+    "resolve_roles",
+    "score_trend",
     "tiers_for",
-    "train",
 ]

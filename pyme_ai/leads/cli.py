@@ -18,7 +18,7 @@ from .. import persistence
 from ..cli import KEY_HELP, CommandError, cli_key
 from ..tabular import read_csv
 from . import sample
-from .model import format_reasons, train
+from .model import LeadData, LeadModel, evaluate, format_reasons
 
 REPORT_METRICS = ("auc", "brier", "log_loss", "lift_10", "lift_20")
 
@@ -84,46 +84,48 @@ def _split(text):
     return [name.strip() for name in (text or "").split(",") if name.strip()]
 
 
-def _train(args):
+def _evaluate(args):
     table, target = _load(args)
-    return train(
-        table,
-        target,
-        positive=args.positive,
+    return evaluate(
+        LeadData(table, target, positive=args.positive),
         min_per_class=args.min_per_class,
         random_state=args.seed,
     )
 
 
 def cmd_train(args):
-    result = _train(args)
+    result = _evaluate(args)
     model = result.model
-    model.id_column = args.id
-    model.target_column = args.target
-    persistence.dump(model, args.model, cli_key(), {"capability": "leads"})
+    metadata = {
+        "capability": "leads",
+        "id_column": args.id,
+        "target_column": args.target,
+    }
+    persistence.dump(model, args.model, cli_key(), metadata)
     m = result.metrics
+    hot, warm = model.thresholds_["hot"], model.thresholds_["warm"]
     print(
         f"trained on {result.n_rows} leads; holdout AUC {m['auc']:.3f}, "
         f"Brier {m['brier']:.3f}, lift@10% {m['lift_10']:.2f}; "
-        f"tiers: hot >= {model.thresholds['hot']}, warm >= {model.thresholds['warm']}"
+        f"tiers: hot >= {hot}, warm >= {warm}"
     )
     print(f"model written to {args.model}")
     return 0
 
 
 def cmd_score(args):
+    with open(args.model, "rb") as fh:
+        data = fh.read()
     try:
-        model = persistence.load(args.model, cli_key())
+        model = persistence.loads(data, cli_key(), kind=LeadModel.kind)
     except persistence.PersistenceError as exc:
         raise CommandError(f"{args.model}: {exc}") from exc
+    metadata = persistence.inspect(data)["metadata"]
     table = read_csv(args.data)
-    ids = (
-        table.pop(model.id_column)
-        if getattr(model, "id_column", None) in table
-        else None
-    )
-    table.pop(getattr(model, "target_column", None) or "", None)
-    scored = model.score(table)
+    id_column = metadata.get("id_column")
+    ids = table.pop(id_column) if id_column in table else None
+    table.pop(metadata.get("target_column") or "", None)
+    scored = model.explain(table)
     n = len(scored["score"])
     with open(args.out, "w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
@@ -143,7 +145,7 @@ def cmd_score(args):
 
 
 def cmd_evaluate(args):
-    result = _train(args)
+    result = _evaluate(args)
     rows = {"pyme_ai": result.metrics, **result.report["baselines"]}
     if args.json:
         print(

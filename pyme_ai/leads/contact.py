@@ -11,7 +11,7 @@ import re
 
 import phonenumbers
 
-from ..tabular import _mapped, is_missing
+from ..tabular import is_missing, map_distinct
 
 FREE_EMAIL_DOMAINS = frozenset(
     """
@@ -108,14 +108,14 @@ def derive_contact_columns(table, roles):
     for name in roles.get("email", []):
         if name not in out:
             continue
-        pairs = _mapped(email_features, out.pop(name))
+        pairs = map_distinct(email_features, out.pop(name))
         out[f"{name}_free"] = [p[0] for p in pairs]
         out[f"{name}_valid"] = [p[1] for p in pairs]
     region = roles.get("region", DEFAULT_REGION)
     for name in roles.get("phone", []):
         if name not in out:
             continue
-        pairs = _mapped(lambda v: phone_features(v, region), out.pop(name))
+        pairs = map_distinct(lambda v: phone_features(v, region), out.pop(name))
         out[f"{name}_valid"] = [p[0] for p in pairs]
         out[f"{name}_region"] = [p[1] for p in pairs]
     return out

@@ -16,31 +16,30 @@ from __future__ import annotations
 import math
 import time
 import warnings
+from dataclasses import dataclass
 
 import numpy as np
 from scipy import sparse
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
-from sklearn.naive_bayes import CategoricalNB
-from sklearn.preprocessing import StandardScaler
 
-from ..evaluation import classification_report, stratified_holdout
+from ..base import Estimator, InsufficientDataError, PymeAiError
+from ..evaluation import classification_report, roc_auc_score, stratified_holdout
 from ..tabular import (
     MISSING,
     RARE,
     TabularPrep,
-    _mapped,
     is_missing,
+    map_distinct,
     n_rows,
     to_category,
 )
 from ..training import TrainingResult
+from .baselines import logistic_scores, naive_bayes_scores
 from .contact import derive_contact_columns, resolve_roles
+from .tiers import learn_thresholds, tiers_for
 
-TIERS = ("hot", "warm", "cold")
-#: Share of training leads in the hot and warm tiers when thresholds are learnt.
-HOT_SHARE, WARM_SHARE = 0.2, 0.3
 DEFAULT_MIN_PER_CLASS = 20
 N_BINS = 8
 C_GRID = (0.03, 0.1, 0.3, 1.0, 3.0)
@@ -48,11 +47,47 @@ POSITIVE_WORDS = {"1", "1.0", "true", "yes", "y", "si", "sí", "won", "ganado", 
 NEGATIVE_WORDS = {"0", "0.0", "false", "no", "n", "lost", "perdido", "perdida"}
 
 
-class InsufficientDataError(ValueError):
-    """Too few won or lost examples to learn from."""
+# --------------------------------------------------------------------------- data
+@dataclass
+class LeadData:
+    """Labelled leads: ``table`` (column -> values, one entry per lead) and ``target``
+    (won/lost values: 1/0, yes/no, won/lost, ... or ``positive`` for won)."""
+
+    table: dict
+    target: list
+    positive: object = None
+
+    def labelled(self, min_per_class=1):
+        """``(table, y, keep)`` of the rows with a known outcome (``keep``: their
+        indices); InsufficientDataError when a class has fewer than
+        ``min_per_class`` rows."""
+        y_all, usable = parse_target(list(self.target), self.positive)
+        if len(y_all) != n_rows(self.table):
+            raise PymeAiError(
+                f"{len(y_all)} outcomes for {n_rows(self.table)} leads in the table"
+            )
+        keep = np.flatnonzero(usable)
+        table = subset(self.table, keep) if len(keep) < len(y_all) else dict(self.table)
+        y = y_all[keep]
+        n_won, n_lost = int(y.sum()), int(len(y) - y.sum())
+        if n_won < min_per_class or n_lost < min_per_class:
+            raise InsufficientDataError(
+                f"not enough history to learn from: {n_won} won and {n_lost} lost "
+                f"examples, at least {min_per_class} of each are needed"
+            )
+        return table, y, keep
 
 
-# --------------------------------------------------------------------------- target
+def subset(table, index):
+    """The rows ``index`` of ``table``."""
+    return {name: [values[i] for i in index] for name, values in table.items()}
+
+
+def default_min_count(n):
+    """Categories rarer than this fold into RARE: 5 to 20, growing with ``n`` rows."""
+    return max(5, min(20, n // 200))
+
+
 def parse_target(values, positive=None):
     """0/1 array and a mask of usable rows (missing or unknown targets are dropped)."""
     out = np.full(len(values), -1, dtype=int)
@@ -140,13 +175,15 @@ class _Encoder:
                 index = {label: i for i, label in enumerate(labels)}
                 rare = index[RARE]
                 local = np.asarray(
-                    _mapped(lambda v, ix=index, r=rare: ix.get(to_category(v), r), raw),
+                    map_distinct(
+                        lambda v, ix=index, r=rare: ix.get(to_category(v), r), raw
+                    ),
                     dtype=np.int64,
                 )
                 clean[info.name] = local
                 cols[:, g] = local + self.offsets[g]
                 continue
-            values = TabularPrep._numeric(info, raw, self.prep.reference_date)
+            values = TabularPrep.numeric_values(info, raw, self.prep.reference_date)
             clean[info.name] = values
             if info.kind == "boolean":
                 local = np.where(np.isnan(values), 2, np.where(values > 0.5, 0, 1))
@@ -209,31 +246,96 @@ def _prior_corrected(clf, x, weight):
 
 
 # --------------------------------------------------------------------------- model
-class LeadModel:
-    """A fitted lead scorer: ``score(table)`` -> probability, score, tier, reasons."""
+class LeadModel(Estimator):
+    """P(won) of a lead, with its 1-100 score, tier and exact reasons.
 
-    def __init__(self, prep, encoder, clf, shift, roles, thresholds, feature_means):
-        self.prep = prep
-        self.encoder = encoder
-        self.coef = clf.coef_.ravel().copy()
-        self.intercept = float(clf.intercept_[0]) - shift
+    ``LeadModel(**hyperparameters).fit(LeadData(table, target))`` learns, on all the
+    rows it is given: ``roles_`` (email/phone columns), ``min_count_``, ``prep_``
+    (column kinds), ``encoder_``, ``coef_``, ``intercept_``, ``means_``,
+    ``baseline_``, ``c_`` (regularisation, by 3-fold CV unless ``c`` is given) and
+    ``thresholds_`` (``{"hot": .., "warm": ..}``: ``tier_thresholds``, or learnt so
+    that 20 % of the training leads are hot and 30 % warm).
+    """
+
+    kind = "lead_scoring"
+    _fitted_attribute = "coef_"
+
+    def __init__(
+        self,
+        *,
+        min_per_class=DEFAULT_MIN_PER_CLASS,
+        min_count=None,
+        tier_thresholds=None,
+        roles=None,
+        c=None,
+        random_state=0,
+    ):
+        self.min_per_class = min_per_class
+        self.min_count = min_count
+        self.tier_thresholds = tier_thresholds
         self.roles = roles
-        self.thresholds = thresholds
-        self.means = feature_means
-        self.baseline = self.intercept + float(self.coef @ self.means)
-        group_of = encoder.group_of_features()
-        # per column, the part of the baseline it contributes at the training means
-        self._centre = np.bincount(
-            group_of, weights=self.coef * self.means, minlength=len(encoder.groups)
+        self.c = c
+        self.random_state = random_state
+
+    # ------------------------------------------------------------------ fitting
+    def fit(self, data):
+        """Learn from ``data`` (a :class:`LeadData`); returns the model itself."""
+        table, y, __ = data.labelled(self.min_per_class)
+        roles = resolve_roles(table, self.roles)
+        return self._fit_rows(
+            table, y, roles, self.min_count or default_min_count(len(y)), self.c
         )
 
+    def _fit_rows(self, table, y, roles, min_count, c):
+        derived = derive_contact_columns(table, roles)
+        prep = TabularPrep(min_count=min_count).fit(derived)
+        if not prep.columns:
+            raise PymeAiError(
+                "no usable feature column (all are identifiers, text or empty)"
+            )
+        encoder = _Encoder.fit(prep, derived)
+        x, __ = encoder.transform(derived)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", ConvergenceWarning)
+            clf, c, shift = _fit_logistic(x, y, self.random_state, c)
+        self.roles_ = roles
+        self.min_count_ = min_count
+        self.prep_ = prep
+        self.encoder_ = encoder
+        self.c_ = c
+        self.coef_ = clf.coef_.ravel().copy()
+        self.intercept_ = float(clf.intercept_[0]) - shift
+        self.means_ = np.asarray(x.mean(axis=0)).ravel()
+        self.baseline_ = self.intercept_ + float(self.coef_ @ self.means_)
+        # per column, the part of the baseline it contributes at the training means
+        self.centre_ = np.bincount(
+            encoder.group_of_features(),
+            weights=self.coef_ * self.means_,
+            minlength=len(encoder.groups),
+        )
+        if self.tier_thresholds:
+            self.thresholds_ = {
+                "hot": int(self.tier_thresholds["hot"]),
+                "warm": int(self.tier_thresholds["warm"]),
+            }
+        else:
+            probability = 1 / (1 + np.exp(-(self.intercept_ + x @ self.coef_)))
+            self.thresholds_ = learn_thresholds(
+                np.clip(np.round(probability * 100), 1, 100)
+            )
+        return self
+
+    # ------------------------------------------------------------------ using
     @property
     def columns(self):
-        return [name for name, __ in self.encoder.groups]
+        """Feature columns (after email/phone columns are derived)."""
+        self.check_fitted()
+        return [name for name, __ in self.encoder_.groups]
 
     def required_columns(self):
         """Input columns the model reads (before email/phone columns are derived)."""
-        contact = self.roles.get("email", []) + self.roles.get("phone", [])
+        self.check_fitted()
+        contact = self.roles_.get("email", []) + self.roles_.get("phone", [])
         derived = {
             f"{name}_{s}" for name in contact for s in ("free", "valid", "region")
         }
@@ -242,46 +344,53 @@ class LeadModel:
     def _derived(self, table):
         missing = [name for name in self.required_columns() if name not in table]
         if missing:
-            raise ValueError(f"missing columns: {', '.join(missing)}")
-        return derive_contact_columns(table, self.roles)
-
-    def _prepare(self, table):
-        return self.encoder.transform(self._derived(table))
+            raise PymeAiError(f"missing columns: {', '.join(missing)}")
+        return derive_contact_columns(table, self.roles_)
 
     def logit(self, table):
-        x, __ = self._prepare(table)
-        return self.intercept + x @ self.coef
+        derived = self._derived(table)
+        x, __ = self.encoder_.transform(derived)
+        return self.intercept_ + x @ self.coef_
 
-    def predict_proba(self, table):
+    def predict(self, table):
+        """P(won) of every row of ``table`` (column -> values)."""
         return 1 / (1 + np.exp(-self.logit(table)))
+
+    def score(self, data):
+        """AUC of the predictions on labelled ``data`` (a :class:`LeadData`)."""
+        table, y, __ = data.labelled()
+        return roc_auc_score(y, self.predict(table))
 
     def contributions(self, table):
         """Signed logit contributions (rows x columns); rows sum to logit - baseline."""
-        cols, linear, clean = self.encoder.encode(self._derived(table))
+        derived = self._derived(table)
+        cols, linear, clean = self.encoder_.encode(derived)
         # one indicator per column and row: gather its coefficient
-        contrib = self.coef[cols]
-        if self.encoder.linear:
-            n_indicators = int(self.encoder.offsets[-1])
-            contrib[:, self.encoder.linear] += linear * self.coef[n_indicators:]
-        contrib -= self._centre
-        return contrib, clean, self.baseline + contrib.sum(axis=1)
+        contrib = self.coef_[cols]
+        if self.encoder_.linear:
+            n_indicators = int(self.encoder_.offsets[-1])
+            contrib[:, self.encoder_.linear] += linear * self.coef_[n_indicators:]
+        contrib -= self.centre_
+        return contrib, clean, self.baseline_ + contrib.sum(axis=1)
 
-    def score(self, table, n_reasons=3):
-        """Per row: probability, score (1-100), tier and reasons up/down."""
+    def explain(self, table, n_reasons=3):
+        """Per row: ``probability``, ``score`` (1-100), ``tier`` and ``reasons``
+        (``{"up": [...], "down": [...]}``, at most ``n_reasons`` each, strongest
+        first; an item is ``{"column", "value", "contribution"}``)."""
         contrib, clean, logit = self.contributions(table)
         probability = 1 / (1 + np.exp(-logit))
         score = np.clip(np.round(probability * 100), 1, 100).astype(int)
-        tier = tiers_for(score, self.thresholds)
+        tier = tiers_for(score, self.thresholds_)
         columns = self.columns
         values = [clean[name].tolist() for name in columns]
         categories = [
             labels if info.kind == "categorical" else None
             for info, (__, labels) in zip(
-                self.prep.columns, self.encoder.groups, strict=True
+                self.prep_.columns, self.encoder_.groups, strict=True
             )
         ]
         originals = [table.get(name) for name in columns]
-        booleans = {c.name for c in self.prep.columns if c.kind == "boolean"}
+        booleans = {c.name for c in self.prep_.columns if c.kind == "boolean"}
         is_bool = [name in booleans for name in columns]
         top = np.argsort(-contrib, axis=1)[:, :n_reasons].tolist()
         bottom = np.argsort(contrib, axis=1)[:, :n_reasons].tolist()
@@ -322,15 +431,6 @@ class LeadModel:
         }
 
 
-def tiers_for(score, thresholds):
-    score = np.asarray(score)
-    return np.where(
-        score >= thresholds["hot"],
-        "hot",
-        np.where(score >= thresholds["warm"], "warm", "cold"),
-    ).tolist()
-
-
 def format_reasons(reasons, labels=None):
     """Readable text: ``Lead Source = Google (+0.42); ...`` (ups first, then downs)."""
     labels = labels or {}
@@ -342,147 +442,57 @@ def format_reasons(reasons, labels=None):
     return "; ".join(parts)
 
 
-# --------------------------------------------------------------------------- training
-def _fit_model(table, y, min_count, roles, random_state, tier_thresholds, c=None):
-    derived = derive_contact_columns(table, roles)
-    prep = TabularPrep(min_count=min_count).fit(derived)
-    if not prep.columns:
-        raise ValueError(
-            "no usable feature column (all are identifiers, text or empty)"
-        )
-    encoder = _Encoder.fit(prep, derived)
-    x, __ = encoder.transform(derived)
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", ConvergenceWarning)
-        clf, c, shift = _fit_logistic(x, y, random_state, c)
-    means = np.asarray(x.mean(axis=0)).ravel()
-    model = LeadModel(
-        prep, encoder, clf, shift, roles, {"hot": 101, "warm": 101}, means
-    )
-    if tier_thresholds:
-        model.thresholds = {
-            "hot": int(tier_thresholds["hot"]),
-            "warm": int(tier_thresholds["warm"]),
-        }
-    else:
-        train_scores = np.clip(np.round(model.predict_proba(table) * 100), 1, 100)
-        hot = int(np.quantile(train_scores, 1 - HOT_SHARE))
-        warm = int(np.quantile(train_scores, 1 - HOT_SHARE - WARM_SHARE))
-        model.thresholds = {
-            "hot": max(hot, 2),
-            "warm": min(max(warm, 1), max(hot, 2) - 1),
-        }
-    model.c = c
-    return model
-
-
-def _naive_bayes(prep_train, train_table, y_train, test_table, only=None):
-    """Categorical naive Bayes over categorical/boolean columns (Odoo's native way).
-
-    ``only`` restricts it to some columns (e.g. the fields Odoo's scoring uses).
-    """
-    cols = [
-        c
-        for c in prep_train.columns
-        if c.kind in ("categorical", "boolean") and (only is None or c.name in only)
-    ]
-    if not cols:
-        return np.full(n_rows(test_table), y_train.mean())
-
-    def encode(table, fitted):
-        clean = prep_train.transform(table)
-        out = np.zeros((len(next(iter(clean.values()))), len(cols)), dtype=int)
-        for k, info in enumerate(cols):
-            values = clean[info.name]
-            if info.kind == "boolean":
-                out[:, k] = np.where(np.isnan(values), 2, values > 0.5)
-            else:
-                index = {cat: i for i, cat in enumerate(info.categories)}
-                out[:, k] = [index[v] for v in values]
-        return out
-
-    sizes = [3 if c.kind == "boolean" else len(c.categories) for c in cols]
-    nb = CategoricalNB(alpha=0.1, min_categories=sizes)
-    nb.fit(encode(train_table, True), y_train)
-    return nb.predict_proba(encode(test_table, False))[:, 1]
-
-
-def _plain_logistic(prep_train, train_table, y_train, test_table):
-    scaler = StandardScaler()
-    x_train = scaler.fit_transform(prep_train.to_matrix(train_table))
-    x_test = scaler.transform(prep_train.to_matrix(test_table))
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        clf = LogisticRegression(max_iter=5000).fit(x_train, y_train)
-    return clf.predict_proba(x_test)[:, 1]
-
-
-def _subset(table, index):
-    return {name: [values[i] for i in index] for name, values in table.items()}
-
-
-def train(
-    table,
-    target,
+# --------------------------------------------------------------------------- holdout
+def evaluate(
+    data,
     *,
-    positive=None,
-    min_per_class=DEFAULT_MIN_PER_CLASS,
     extra_scores=None,
     naive_bayes_columns=None,
-    random_state=0,
-    tier_thresholds=None,
-    roles=None,
     test_size=0.25,
-    min_count=None,
+    **hyperparameters,
 ):
-    """Learn P(won) from ``table`` (column -> values) and ``target`` (won/lost values).
+    """Holdout report of a :class:`LeadModel` with ``hyperparameters`` on ``data``.
 
-    Returns a :class:`~pyme_ai.training.TrainingResult` whose ``model`` is a
-    :class:`LeadModel` refitted on all rows, and whose metrics come from a stratified
-    holdout the evaluated model never saw; ``report["baselines"]`` has the same metrics
-    for naive Bayes, a plain logistic regression, naive Bayes restricted to each
-    ``naive_bayes_columns`` entry (name -> columns) and any ``extra_scores``
-    (name -> probabilities aligned with the rows) on the same holdout rows.
+    Returns a :class:`~pyme_ai.training.TrainingResult` whose ``metrics`` come from a
+    stratified holdout the evaluated model never saw, and whose ``model`` is refitted
+    on all rows with the regularisation chosen on the training part.
+    ``report["baselines"]`` has the same metrics for naive Bayes, a plain logistic
+    regression, naive Bayes restricted to each ``naive_bayes_columns`` entry (name ->
+    columns) and any ``extra_scores`` (name -> probabilities aligned with the rows of
+    ``data``) on the same holdout rows.
     """
     started = time.monotonic()
-    y_all, usable = parse_target(list(target), positive)
-    dropped = int((~usable).sum())
-    keep = np.flatnonzero(usable)
-    table = _subset(table, keep) if dropped else dict(table)
-    y = y_all[keep]
-    n_won, n_lost = int(y.sum()), int(len(y) - y.sum())
-    if n_won < min_per_class or n_lost < min_per_class:
-        raise InsufficientDataError(
-            f"not enough history to learn from: {n_won} won and {n_lost} lost "
-            f"examples, at least {min_per_class} of each are needed"
-        )
-    roles = resolve_roles(table, roles)
-    min_count = min_count or max(5, min(20, len(y) // 200))
+    params = LeadModel(**hyperparameters).get_params()
+    table, y, keep = data.labelled(params["min_per_class"])
+    dropped = n_rows(data.table) - len(keep)
+    # roles and min_count are decided once, on all rows, for both fits
+    roles = resolve_roles(table, params["roles"])
+    min_count = params["min_count"] or default_min_count(len(y))
+    random_state = params["random_state"]
     train_idx, test_idx = stratified_holdout(y, test_size, random_state)
-    train_table, test_table = _subset(table, train_idx), _subset(table, test_idx)
+    train_table, test_table = subset(table, train_idx), subset(table, test_idx)
     y_train, y_test = y[train_idx], y[test_idx]
 
-    holdout_model = _fit_model(
-        train_table, y_train, min_count, roles, random_state, tier_thresholds
+    holdout_model = LeadModel(**params)._fit_rows(
+        train_table, y_train, roles, min_count, params["c"]
     )
-    ours = holdout_model.predict_proba(test_table)
-    metrics = classification_report(y_test, ours)
+    metrics = classification_report(y_test, holdout_model.predict(test_table))
 
-    prep_ref = TabularPrep(min_count=min_count).fit(
-        derive_contact_columns(train_table, roles)
-    )
-    ref_test = derive_contact_columns(test_table, roles)
     ref_train = derive_contact_columns(train_table, roles)
+    ref_test = derive_contact_columns(test_table, roles)
+    prep_ref = TabularPrep(min_count=min_count).fit(ref_train)
     baselines = {
         "naive_bayes": classification_report(
-            y_test, _naive_bayes(prep_ref, ref_train, y_train, ref_test)
+            y_test, naive_bayes_scores(prep_ref, ref_train, y_train, ref_test)
         ),
         "logistic": classification_report(
-            y_test, _plain_logistic(prep_ref, ref_train, y_train, ref_test)
+            y_test, logistic_scores(prep_ref, ref_train, y_train, ref_test)
         ),
     }
     for name, columns in (naive_bayes_columns or {}).items():
-        scores = _naive_bayes(prep_ref, ref_train, y_train, ref_test, set(columns))
+        scores = naive_bayes_scores(
+            prep_ref, ref_train, y_train, ref_test, set(columns)
+        )
         baselines[name] = classification_report(y_test, scores)
     for name, scores in (extra_scores or {}).items():
         scores = np.asarray(scores, dtype=float)[keep][test_idx]
@@ -490,10 +500,8 @@ def train(
         if ok.sum() and len(set(y_test[ok])) == 2:
             baselines[name] = classification_report(y_test[ok], scores[ok])
 
-    # the final model reuses the regularisation chosen on the training part
-    model = _fit_model(
-        table, y, min_count, roles, random_state, tier_thresholds, holdout_model.c
-    )
+    model = LeadModel(**params)._fit_rows(table, y, roles, min_count, holdout_model.c_)
+    n_won = int(y.sum())
     return TrainingResult(
         model=model,
         metrics=metrics,
@@ -502,18 +510,12 @@ def train(
         n_rows=len(y),
         report={
             "baselines": baselines,
-            "thresholds": model.thresholds,
+            "thresholds": model.thresholds_,
             "won": n_won,
-            "lost": n_lost,
+            "lost": len(y) - n_won,
             "dropped_rows": dropped,
-            "columns": model.prep.summary(),
-            "c": model.c,
+            "columns": model.prep_.summary(),
+            "c": model.c_,
             "train_seconds": time.monotonic() - started,
         },
     )
-
-
-def evaluate(table, target, **kwargs):
-    """The holdout report of :func:`train` (ours and the references), as a dict."""
-    result = train(table, target, **kwargs)
-    return {"ours": result.metrics, **result.report["baselines"]}, result

@@ -8,6 +8,8 @@ import sys
 import pytest
 
 from pyme_ai import __version__, cli
+from pyme_ai.base import InsufficientDataError, PymeAiError
+from pyme_ai.persistence import CorruptArtifactError
 
 
 def test_version(capsys):
@@ -48,7 +50,16 @@ def _parser_with(func):
     return parser
 
 
-@pytest.mark.parametrize("error_class", [cli.CommandError, ValueError, OSError])
+@pytest.mark.parametrize(
+    "error_class",
+    [
+        cli.CommandError,
+        PymeAiError,
+        InsufficientDataError,
+        CorruptArtifactError,
+        OSError,
+    ],
+)
 def test_user_errors_are_one_line_exit_2(monkeypatch, capsys, error_class):
     def fail(args):
         raise error_class("bad input")
@@ -58,6 +69,19 @@ def test_user_errors_are_one_line_exit_2(monkeypatch, capsys, error_class):
     captured = capsys.readouterr()
     assert captured.err == "pyme-ai: error: bad input\n"
     assert captured.out == ""
+
+
+def test_a_bug_is_not_hidden_as_a_user_error(monkeypatch):
+    def fail(args):
+        raise KeyError("bug")
+
+    monkeypatch.setattr(cli, "build_parser", lambda: _parser_with(fail))
+    with pytest.raises(KeyError):
+        cli.main(["demo"])
+
+
+def test_command_error_is_a_domain_error():
+    assert issubclass(cli.CommandError, PymeAiError)
 
 
 def test_func_exit_code_is_returned(monkeypatch):

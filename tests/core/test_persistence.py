@@ -8,6 +8,8 @@ import pytest
 from sklearn.linear_model import LogisticRegression
 
 from pyme_ai import persistence
+from pyme_ai.base import Estimator
+from pyme_ai.base import WrongKindError as BaseWrongKindError
 from pyme_ai.persistence import (
     MAGIC,
     ChecksumMismatchError,
@@ -284,3 +286,81 @@ def test_engine_minor_version_change_is_incompatible():
     check_versions({"pyme-ai": "0.2.5"}, current)  # patch releases keep models
     with pytest.raises(IncompatibleVersionError, match="pyme-ai 0.1.0"):
         check_versions({"pyme-ai": "0.1.0"}, current)
+
+
+# ----------------------------------------------------------------- kind and company
+class _Kinded(Estimator):
+    kind = "test_kind"
+
+    def __init__(self, *, alpha=1):
+        self.alpha = alpha
+
+
+class _BombEstimator(Estimator):
+    """An Estimator whose unpickling runs ``_explode``."""
+
+    kind = "test_kind"
+
+    def __reduce__(self):
+        return (_explode, ("boom",))
+
+
+def test_header_carries_the_estimator_kind_and_company():
+    data = dumps(_Kinded(alpha=2), KEY, {"company_id": 3})
+    header = persistence.inspect(data)
+    assert header["format"] == persistence.FORMAT_VERSION == 2
+    assert header["kind"] == "test_kind" and header["company_id"] == 3
+    loaded = loads(data, KEY, kind="test_kind", company_id=3)
+    assert isinstance(loaded, _Kinded) and loaded.alpha == 2
+    # metadata names the kind of an object that is not an Estimator
+    assert persistence.inspect(dumps({"a": 1}, KEY, {"kind": "x"}))["kind"] == "x"
+    assert persistence.inspect(dumps({"a": 1}, KEY))["kind"] is None
+
+
+def test_wrong_kind_in_header_is_refused_before_unpickling():
+    data = dumps(_BombEstimator(), KEY)
+    with pytest.raises(persistence.WrongKindError) as exc:
+        loads(data, KEY, kind="lead_scoring")
+    assert str(exc.value) == (
+        "the artifact holds a test_kind model, not a lead_scoring model"
+    )
+    assert isinstance(exc.value, PersistenceError)
+    assert isinstance(exc.value, BaseWrongKindError)
+    with pytest.raises(persistence.WrongKindError, match="kind-less model"):
+        loads(dumps({"a": 1}, KEY), KEY, kind="lead_scoring")
+    assert EXPLODED == []
+
+
+def test_wrong_company_in_header_is_refused_before_unpickling():
+    data = dumps(_BombEstimator(), KEY, {"company_id": 1})
+    with pytest.raises(
+        persistence.WrongCompanyError,
+        match="trained for company 1, not for company 2",
+    ):
+        loads(data, KEY, kind="test_kind", company_id=2)
+    assert EXPLODED == []
+
+
+def test_object_of_another_kind_than_its_header_is_refused_after_unpickling():
+    # a key holder writing a kind into the header of a non-Estimator payload
+    data = dumps({"a": 1}, KEY, {"kind": "test_kind"})
+    assert loads(data, KEY) == {"a": 1}
+    with pytest.raises(persistence.WrongKindError, match="this is a dict model"):
+        loads(data, KEY, kind="test_kind")
+    forged = _resign(dumps(_Kinded(), KEY), KEY, lambda h: h.update(kind="other"))
+    with pytest.raises(persistence.WrongKindError, match="this is a test_kind model"):
+        loads(forged, KEY, kind="other")
+
+
+def test_load_file_checks_kind(tmp_path):
+    path = tmp_path / "m.pymeai"
+    persistence.dump(_Kinded(), path, KEY)
+    assert isinstance(persistence.load(path, KEY, kind="test_kind"), _Kinded)
+    with pytest.raises(persistence.WrongKindError):
+        persistence.load(path, KEY, kind="demand_forecast")
+
+
+def test_previous_format_asks_for_retraining():
+    data = _resign(dumps({"x": 1}, KEY), KEY, lambda h: h.update(format=1))
+    with pytest.raises(IncompatibleVersionError, match="format 1; retrain"):
+        loads(data, KEY)

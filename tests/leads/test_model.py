@@ -1,18 +1,20 @@
-import csv
 import math
 
 import numpy as np
 import pytest
 
 from pyme_ai import persistence
-from pyme_ai.cli import main
+from pyme_ai.base import NotFittedError, PymeAiError
+from pyme_ai.evaluation import roc_auc_score
 from pyme_ai.leads import (
     InsufficientDataError,
+    LeadData,
+    LeadModel,
     email_features,
+    evaluate,
     format_reasons,
     parse_target,
     phone_features,
-    train,
 )
 from pyme_ai.leads.sample import as_table, generate
 
@@ -27,14 +29,14 @@ def sample():
 
 @pytest.fixture(scope="module")
 def result(sample):
-    return train(*sample)
+    return evaluate(LeadData(*sample))
 
 
 def test_min_data_gate_says_what_it_has_and_needs():
     table = {"source": ["a", "b"] * 15}
     target = ["1"] * 5 + ["0"] * 25
     with pytest.raises(InsufficientDataError, match="5 won and 25 lost.*20 of each"):
-        train(table, target)
+        evaluate(LeadData(table, target))
 
 
 def test_target_parsing_drops_unknown_rows():
@@ -46,12 +48,12 @@ def test_target_parsing_drops_unknown_rows():
 
 def test_scores_tiers_and_metrics(result, sample):
     table, __ = sample
-    out = result.model.score(table)
+    out = result.model.explain(table)
     assert out["score"].min() >= 1 and out["score"].max() <= 100
     assert np.array_equal(
         out["score"], np.clip(np.round(out["probability"] * 100), 1, 100)
     )
-    thresholds = result.model.thresholds
+    thresholds = result.model.thresholds_
     assert 1 <= thresholds["warm"] < thresholds["hot"] <= 100
     for score, tier in zip(out["score"], out["tier"], strict=True):
         expected = (
@@ -74,8 +76,8 @@ def test_reasons_are_exact_decomposition_of_the_logit(result, sample):
     model = result.model
     rows = {k: v[:50] for k, v in table.items()}
     contrib, __, logit = model.contributions(rows)
-    assert np.allclose(model.baseline + contrib.sum(axis=1), logit)
-    out = model.score(rows)
+    assert np.allclose(model.baseline_ + contrib.sum(axis=1), logit)
+    out = model.explain(rows)
     for i, reasons in enumerate(out["reasons"]):
         ups = [r["contribution"] for r in reasons["up"]]
         downs = [r["contribution"] for r in reasons["down"]]
@@ -95,7 +97,7 @@ def test_learns_direction_of_the_signal(result):
         "visits": ["7", "0"],
         "newsletter": ["No", "No"],
     }
-    out = model.score(base)
+    out = model.explain(base)
     assert out["score"][0] > out["score"][1] + 20
     top = {r["column"] for r in out["reasons"][0]["up"]}
     assert top & {"source", "visits", "email_free"}
@@ -112,7 +114,7 @@ def test_beats_naive_bayes_when_a_number_matters():
     p = 1 / (1 + np.exp(-(visits - 6) * 0.8))
     won = (rng.random(n) < p).astype(int)
     table = {"visits": visits.astype(str).tolist(), "team": team.tolist()}
-    res = train(table, won.tolist())
+    res = evaluate(LeadData(table, won.tolist()))
     nb = res.report["baselines"]["naive_bayes"]
     assert res.metrics["auc"] > nb["auc"] + 0.1
     assert res.metrics["brier"] < nb["brier"]
@@ -128,7 +130,7 @@ def test_placeholders_and_unseen_categories(result):
         "visits": ["Select", "2"],
         "newsletter": ["", "Yes"],
     }
-    out = result.model.score(rows)
+    out = result.model.explain(rows)
     assert all(1 <= s <= 100 for s in out["score"])
     values = {
         r["column"]: r["value"]
@@ -138,8 +140,8 @@ def test_placeholders_and_unseen_categories(result):
 
 
 def test_missing_column_is_a_clear_error(result):
-    with pytest.raises(ValueError, match="missing columns: source"):
-        result.model.score({"country": ["Spain"]})
+    with pytest.raises(PymeAiError, match="missing columns: source"):
+        result.model.explain({"country": ["Spain"]})
 
 
 def test_email_and_phone_features():
@@ -160,80 +162,21 @@ def test_persistence_round_trip(result, sample, tmp_path):
     persistence.dump(result.model, path, "k")
     loaded = persistence.load(path, "k")
     rows = {k: v[:20] for k, v in table.items()}
-    assert np.allclose(loaded.predict_proba(rows), result.model.predict_proba(rows))
+    assert np.allclose(loaded.predict(rows), result.model.predict(rows))
 
 
 def test_extra_scores_reported_on_same_holdout(sample):
     table, target = sample
     noisy = [0.5] * len(target)
-    res = train(table, target, extra_scores={"odoo_native": noisy})
+    res = evaluate(LeadData(table, target), extra_scores={"odoo_native": noisy})
     assert math.isclose(res.report["baselines"]["odoo_native"]["auc"], 0.5)
-
-
-def test_cli_round_trip(tmp_path, capsys):
-    data = tmp_path / "leads.csv"
-    assert main(["leads", "sample", "--out", str(data), "--rows", "400"]) == 0
-    model = tmp_path / "m.model"
-    assert (
-        main(
-            [
-                "leads",
-                "train",
-                str(data),
-                "--target",
-                "won",
-                "--id",
-                "lead_id",
-                "--model",
-                str(model),
-            ]
-        )
-        == 0
-    )
-    out = tmp_path / "scores.csv"
-    assert (
-        main(["leads", "score", "--model", str(model), str(data), "--out", str(out)])
-        == 0
-    )
-    with open(out, encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh))
-    with open(data, encoding="utf-8") as fh:
-        ids = [row["lead_id"] for row in csv.DictReader(fh)]
-    assert [row["id"] for row in rows] == ids
-    assert set(rows[0]) == {"id", "probability", "score", "tier", "reasons"}
-    capsys.readouterr()
-    assert (
-        main(
-            [
-                "leads",
-                "evaluate",
-                str(data),
-                "--target",
-                "won",
-                "--id",
-                "lead_id",
-                "--json",
-            ]
-        )
-        == 0
-    )
-    assert '"naive_bayes"' in capsys.readouterr().out
-
-
-def test_cli_errors_are_one_line(tmp_path, capsys):
-    data = tmp_path / "leads.csv"
-    main(["leads", "sample", "--out", str(data), "--rows", "100"])
-    assert main(["leads", "evaluate", str(data), "--target", "nope"]) == 2
-    assert "no column named 'nope'" in capsys.readouterr().err
-    bad = tmp_path / "bad.model"
-    bad.write_bytes(b"garbage")
-    assert main(["leads", "score", "--model", str(bad), str(data), "--out", "x"]) == 2
-    assert "not a pyme_ai model artifact" in capsys.readouterr().err
 
 
 def test_naive_bayes_on_chosen_columns(sample):
     table, target = sample
-    res = train(table, target, naive_bayes_columns={"odoo_native": ["country"]})
+    res = evaluate(
+        LeadData(table, target), naive_bayes_columns={"odoo_native": ["country"]}
+    )
     native = res.report["baselines"]["odoo_native"]["auc"]
     # country carries no signal in the sample: close to a coin toss, below full NB
     assert abs(native - 0.5) < 0.1
@@ -245,13 +188,100 @@ def test_boolean_reasons_read_yes_no():
     n = 400
     flag = rng.random(n) < 0.5
     won = (rng.random(n) < np.where(flag, 0.8, 0.2)).astype(int)
-    res = train(
-        {"newsletter": flag.tolist(), "noise": rng.choice(["a", "b"], n).tolist()}, won
+    res = evaluate(
+        LeadData(
+            {"newsletter": flag.tolist(), "noise": rng.choice(["a", "b"], n).tolist()},
+            won,
+        )
     )
-    out = res.model.score({"newsletter": [True, False], "noise": ["a", "a"]})
+    out = res.model.explain({"newsletter": [True, False], "noise": ["a", "a"]})
     assert out["reasons"][0]["up"][0] == {
         "column": "newsletter",
         "value": "yes",
         "contribution": out["reasons"][0]["up"][0]["contribution"],
     }
     assert out["reasons"][1]["down"][0]["value"] == "no"
+
+
+# ------------------------------------------------------------- estimator protocol
+def test_hyperparameters_only_are_stored_by_the_constructor():
+    model = LeadModel(min_per_class=5, c=0.3)
+    assert model.get_params() == {
+        "min_per_class": 5,
+        "min_count": None,
+        "tier_thresholds": None,
+        "roles": None,
+        "c": 0.3,
+        "random_state": 0,
+    }
+    assert not model.is_fitted
+    assert LeadModel.kind == "lead_scoring"
+
+
+@pytest.mark.parametrize(
+    "use",
+    [
+        lambda m: m.predict({"source": ["a"]}),
+        lambda m: m.explain({"source": ["a"]}),
+        lambda m: m.required_columns(),
+        lambda m: m.columns,
+    ],
+)
+def test_using_an_unfitted_model_raises_not_fitted(use):
+    with pytest.raises(NotFittedError, match="LeadModel is not fitted yet"):
+        use(LeadModel())
+
+
+def test_fit_returns_self_and_matches_the_refitted_model_of_evaluate(result, sample):
+    data = LeadData(*sample)
+    model = LeadModel(c=result.model.c_)
+    assert model.fit(data) is model
+    rows = {k: v[:40] for k, v in sample[0].items()}
+    np.testing.assert_allclose(model.predict(rows), result.model.predict(rows))
+    assert model.thresholds_ == result.model.thresholds_
+    assert model.get_params()["c"] == result.model.c_
+    assert result.model.get_params()["c"] is None  # chosen on the training part
+    assert sorted(model.required_columns()) == sorted(sample[0])
+
+
+def test_score_is_the_auc_on_labelled_data(result, sample):
+    table, target = sample
+    auc = result.model.score(LeadData(table, target))
+    y, __ = parse_target(target)
+    assert auc == pytest.approx(roc_auc_score(y, result.model.predict(table)))
+    assert 0.7 < auc <= 1
+
+
+def test_fit_gate_and_positive_label():
+    table = {"source": ["a", "b"] * 15}
+    with pytest.raises(InsufficientDataError, match="5 won and 25 lost"):
+        LeadModel().fit(LeadData(table, ["1"] * 5 + ["0"] * 25))
+    words = ["Ganado" if i % 3 else "Perdido" for i in range(30)]
+    model = LeadModel(min_per_class=5).fit(LeadData(table, words, positive="Ganado"))
+    assert model.is_fitted
+
+
+def test_explain_matches_predict_and_fixed_thresholds(sample):
+    res = evaluate(LeadData(*sample), tier_thresholds={"hot": 70, "warm": 40})
+    assert res.model.thresholds_ == {"hot": 70, "warm": 40}
+    assert res.report["thresholds"] == {"hot": 70, "warm": 40}
+    rows = {k: v[:30] for k, v in sample[0].items()}
+    out = res.model.explain(rows, n_reasons=1)
+    np.testing.assert_allclose(out["probability"], res.model.predict(rows))
+    assert all(len(r["up"]) <= 1 and len(r["down"]) <= 1 for r in out["reasons"])
+
+
+def test_evaluate_refuses_unknown_hyperparameters(sample):
+    with pytest.raises(TypeError):
+        evaluate(LeadData(*sample), positive="1")
+
+
+def test_saved_model_is_checked_for_its_kind(result):
+    data = persistence.dumps(result.model, "k", {"company_id": 1})
+    assert persistence.inspect(data)["kind"] == "lead_scoring"
+    loaded = persistence.loads(data, "k", kind="lead_scoring", company_id=1)
+    assert (
+        isinstance(loaded, LeadModel) and loaded.thresholds_ == result.model.thresholds_
+    )
+    with pytest.raises(persistence.WrongKindError, match="not a demand_forecast model"):
+        persistence.loads(data, "k", kind="demand_forecast")

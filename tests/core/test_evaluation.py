@@ -263,3 +263,120 @@ def test_training_result_is_json_safe():
     assert result.report == {"methods": {"ma3": [0.5, None]}}
     assert result.score is None
     json.dumps(result.metrics, allow_nan=False)
+
+
+# ------------------------------------------------------- names, directions, sklearn
+def test_sklearn_metrics_are_plain_floats_and_match_sklearn():
+    from sklearn.metrics import brier_score_loss
+    from sklearn.metrics import log_loss as sk_log_loss
+
+    rng = np.random.default_rng(11)
+    y = rng.integers(0, 2, size=200)
+    p = rng.random(200)
+    for ours, theirs in (
+        (ev.roc_auc_score(y, p), roc_auc_score(y, p)),
+        (ev.brier_score_loss(y, p), brier_score_loss(y, p)),
+        (ev.log_loss(y, p), sk_log_loss(y, p)),
+    ):
+        assert type(ours) is float
+        assert ours == pytest.approx(theirs, abs=1e-12)
+
+
+def test_old_names_are_the_new_functions():
+    assert ev.auc is ev.roc_auc_score
+    assert ev.brier is ev.brier_score_loss
+    assert ev.lift is ev.lift_score
+    assert ev.quantile_coverage is ev.coverage_score
+    assert ev.mase is ev.mase_error and ev.rmsse is ev.rmsse_error
+
+
+def test_metric_directions():
+    assert ev.direction("auc") == "higher"
+    assert ev.direction("brier") == "lower"
+    assert ev.direction("log_loss") == "lower"
+    assert ev.direction("lift_10") == ev.direction("lift_30") == "higher"
+    assert ev.direction("rmsse") == ev.direction("mase") == "lower"
+    assert ev.direction("pinball_0.9") == "lower"
+    assert ev.direction("n") is None and ev.direction("positive_rate") is None
+    assert ev.direction("coverage_0.9") is None
+    assert set(ev.METRIC_DIRECTIONS.values()) == {"higher", "lower"}
+
+
+def test_report_keys_say_their_direction():
+    report = ev.classification_report([1, 0, 1, 0], [0.9, 0.2, 0.6, 0.5])
+    assert {k: ev.direction(k) for k in report} == {
+        "auc": "higher",
+        "brier": "lower",
+        "log_loss": "lower",
+        "lift_10": "higher",
+        "lift_20": "higher",
+        "n": None,
+        "positive_rate": None,
+    }
+
+
+# -------------------------------------------------------------- row-wise forecasting
+def _series():
+    rng = np.random.default_rng(4)
+    history = rng.poisson(5, size=(6, 20)).astype(float)
+    history[2] = 3.0  # constant: scale 0 -> nan
+    actual = rng.poisson(5, size=(6, 4)).astype(float)
+    forecast = rng.random((6, 4)) * 8
+    return history, actual, forecast
+
+
+def test_row_wise_scaled_errors_match_the_scalar_form():
+    history, actual, forecast = _series()
+    rmsse = ev.rmsse_error(actual, forecast, history, axis=1)
+    mase = ev.mase_error(actual, forecast, history, axis=1)
+    assert rmsse.shape == mase.shape == (6,)
+    for i in range(6):
+        for rows, scalar in ((rmsse, ev.rmsse_error), (mase, ev.mase_error)):
+            one = scalar(actual[i], forecast[i], history[i])
+            if math.isnan(one):
+                assert math.isnan(rows[i]) and i == 2
+            else:
+                assert rows[i] == pytest.approx(one)
+
+
+def test_row_wise_scaled_errors_with_given_scales():
+    history, actual, forecast = _series()
+    mse_scale = ev.naive_scale(history, squared=True, axis=1)
+    mae_scale = ev.naive_scale(history, axis=1)
+    assert mse_scale[2] == 0.0
+    by_scale = ev.rmsse_error(actual, forecast, scale=mse_scale, axis=1)
+    np.testing.assert_allclose(
+        by_scale, ev.rmsse_error(actual, forecast, history, axis=1)
+    )
+    # the formula of the demand backtest (its scales are nan where 0)
+    known = np.where(mse_scale > 0, mse_scale, np.nan)
+    expected = np.sqrt(np.mean((actual - forecast) ** 2, axis=1) / known)
+    np.testing.assert_array_equal(by_scale, expected)
+    mase = ev.mase_error(actual, forecast, scale=mae_scale, axis=1)
+    assert math.isnan(mase[2])
+    assert mase[0] == pytest.approx(
+        np.mean(np.abs(actual[0] - forecast[0])) / mae_scale[0]
+    )
+    unknown = ev.rmsse_error(actual, forecast, scale=np.full(6, np.nan), axis=1)
+    assert np.isnan(unknown).all()
+
+
+def test_scaled_errors_need_history_or_scale_and_matching_shapes():
+    with pytest.raises(EvaluationError, match="history or its scale"):
+        ev.rmsse_error([1, 2], [1, 2])
+    with pytest.raises(EvaluationError, match="shape"):
+        ev.rmsse_error(np.ones((2, 3)), np.ones((2, 2)), scale=[1, 1], axis=1)
+    with pytest.raises(EvaluationError, match="more than 1 values"):
+        ev.mase_error(np.ones((2, 3)), np.ones((2, 3)), np.ones((2, 1)), axis=1)
+    assert ev.rmsse_error([4, 6], [5, 3], scale=14 / 3) == pytest.approx(1.0350983)
+
+
+def test_row_wise_pinball_and_coverage():
+    __, actual, forecast = _series()
+    pin = ev.pinball_loss(actual, forecast, 0.9, axis=1)
+    cov = ev.coverage_score(actual, forecast, axis=1)
+    for i in range(6):
+        assert pin[i] == pytest.approx(ev.pinball_loss(actual[i], forecast[i], 0.9))
+        assert cov[i] == pytest.approx(ev.coverage_score(actual[i], forecast[i]))
+    assert type(ev.pinball_loss([1, 2], [2, 2], 0.5)) is float
+    assert type(ev.coverage_score([1, 2], [2, 2])) is float

@@ -1,0 +1,86 @@
+"""``pyme-ai leads``: train, score and evaluate on CSV exports."""
+
+import csv
+
+from pyme_ai import persistence
+from pyme_ai.cli import cli_key, main
+
+
+def test_cli_round_trip(tmp_path, capsys):
+    data = tmp_path / "leads.csv"
+    assert main(["leads", "sample", "--out", str(data), "--rows", "400"]) == 0
+    model = tmp_path / "m.model"
+    assert (
+        main(
+            [
+                "leads",
+                "train",
+                str(data),
+                "--target",
+                "won",
+                "--id",
+                "lead_id",
+                "--model",
+                str(model),
+            ]
+        )
+        == 0
+    )
+    out = tmp_path / "scores.csv"
+    assert (
+        main(["leads", "score", "--model", str(model), str(data), "--out", str(out)])
+        == 0
+    )
+    with open(out, encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    with open(data, encoding="utf-8") as fh:
+        ids = [row["lead_id"] for row in csv.DictReader(fh)]
+    assert [row["id"] for row in rows] == ids
+    assert set(rows[0]) == {"id", "probability", "score", "tier", "reasons"}
+    capsys.readouterr()
+    assert (
+        main(
+            [
+                "leads",
+                "evaluate",
+                str(data),
+                "--target",
+                "won",
+                "--id",
+                "lead_id",
+                "--json",
+            ]
+        )
+        == 0
+    )
+    assert '"naive_bayes"' in capsys.readouterr().out
+
+
+def test_cli_errors_are_one_line(tmp_path, capsys):
+    data = tmp_path / "leads.csv"
+    main(["leads", "sample", "--out", str(data), "--rows", "100"])
+    assert main(["leads", "evaluate", str(data), "--target", "nope"]) == 2
+    assert "no column named 'nope'" in capsys.readouterr().err
+    bad = tmp_path / "bad.model"
+    bad.write_bytes(b"garbage")
+    assert main(["leads", "score", "--model", str(bad), str(data), "--out", "x"]) == 2
+    assert "not a pyme_ai model artifact" in capsys.readouterr().err
+
+
+def test_cli_refuses_a_model_file_of_another_kind(tmp_path, capsys):
+    data = tmp_path / "leads.csv"
+    main(["leads", "sample", "--out", str(data), "--rows", "50"])
+    other = tmp_path / "other.model"
+    persistence.dump({"faq": []}, other, cli_key(), {"kind": "website_chat"})
+    assert main(["leads", "score", "--model", str(other), str(data), "--out", "x"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("pyme-ai: error: ") and err.count("\n") == 1
+    assert "holds a website_chat model, not a lead_scoring model" in err
+
+
+def test_cli_insufficient_data_is_one_line(tmp_path, capsys):
+    data = tmp_path / "leads.csv"
+    main(["leads", "sample", "--out", str(data), "--rows", "30"])
+    assert main(["leads", "evaluate", str(data), "--target", "won"]) == 2
+    err = capsys.readouterr().err
+    assert "not enough history to learn from" in err and err.count("\n") == 1
