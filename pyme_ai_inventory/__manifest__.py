@@ -3,7 +3,7 @@
 {
     "name": "AI for SMEs: Demand Forecasts",
     "summary": "Demand forecasts, stock-out dates and reorder suggestions on products",
-    "version": "18.0.1.0.0",
+    "version": "18.0.2.0.0",
     "category": "Inventory/Inventory",
     "author": "pyme_ai contributors",
     "website": "https://github.com/pyme-ai/pyme_ai",

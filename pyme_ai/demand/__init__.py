@@ -1,35 +1,71 @@
 """Demand forecasting: per-item method choice, calibrated quantiles, stock-out
-estimates.
+estimates and the demand plan.
 
-Entry points for the Odoo adapter (plain arrays in, plain values out):
+Entry points (plain arrays in, plain values out):
 
-- :func:`fit` (items, dates, quantities, freq, horizon, quantiles) ->
-  ``TrainingResult`` whose ``model`` is a :class:`DemandModel` (``forecast``,
-  ``records``, ``stockout``);
-- :func:`forecast`: fit and return one dict per item;
-- :func:`stockout`: stock-out date, probability, cover, reorder point and order
-  quantity.
+- :class:`DemandModel` (``freq``, ``horizon``, ``quantiles``, ...): ``fit(history)``,
+  ``predict``, ``score``, ``forecast``, ``records``, ``stockout``;
+- :func:`evaluate` (history, **hyperparameters) -> ``TrainingResult``: the model
+  fitted on all of the history plus its honest backtest (what Odoo trains with);
+  :func:`holdout_evaluation`: the report of a held-out tail (CLI, benchmark);
+- :func:`plan` (model, items, on hand, receipts, lead times, ...): per item the
+  forecast quantities, stock-out date and probability, cover, reorder point and order
+  quantity (what Odoo stores per product and warehouse);
+- :data:`DEMAND_CLASSES`: class codes and labels.
 
 Everything is vectorised over an items x periods matrix (see :mod:`.series`); the
 methods, the per-item choice and the calibration are documented in :mod:`.methods`,
 :mod:`.engine` and :mod:`.dist`.
 """
 
-from .classify import CLASSES, adi_cv2, classify, demand_classes, detect_seasonality
+from .checks import DemandDataError, DemandError, check_horizon, check_quantiles
+from .classify import (
+    CLASSES,
+    DEMAND_CLASSES,
+    adi_cv2,
+    classify,
+    demand_classes,
+    detect_seasonality,
+)
 from .model import (
     DEFAULT_QUANTILES,
-    DemandError,
     DemandModel,
-    fit,
-    fit_history,
+    evaluate,
     forecast,
     holdout_evaluation,
 )
+from .plan import plan
 from .series import (
-    DemandDataError,
+    PERIOD_DAYS,
     DemandHistory,
     build_history,
     history_from_matrix,
     history_from_wide,
 )
 from .stockout import parse_incoming, stockout
+
+__all__ = [
+    "CLASSES",
+    "DEFAULT_QUANTILES",
+    "DEMAND_CLASSES",
+    "PERIOD_DAYS",
+    "DemandDataError",
+    "DemandError",
+    "DemandHistory",
+    "DemandModel",
+    "adi_cv2",
+    "build_history",
+    "check_horizon",
+    "check_quantiles",
+    "classify",
+    "demand_classes",
+    "detect_seasonality",
+    "evaluate",
+    "forecast",
+    "history_from_matrix",
+    "history_from_wide",
+    "holdout_evaluation",
+    "parse_incoming",
+    "plan",
+    "stockout",
+]

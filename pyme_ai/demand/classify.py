@@ -15,7 +15,15 @@ import numpy as np
 
 ADI_CUTOFF = 1.32
 CV2_CUTOFF = 0.49
-CLASSES = ("smooth", "erratic", "intermittent", "lumpy", "none")
+#: Demand classes and their labels (the Odoo Selection fields use these).
+DEMAND_CLASSES = (
+    ("smooth", "Smooth"),
+    ("erratic", "Erratic"),
+    ("intermittent", "Intermittent"),
+    ("lumpy", "Lumpy"),
+    ("none", "No Demand"),
+)
+CLASSES = tuple(code for code, __ in DEMAND_CLASSES)
 
 
 def active_mask(start, n_periods):

@@ -29,13 +29,8 @@ import numpy as np
 from .. import persistence
 from ..cli import KEY_HELP, CommandError, cli_key
 from ..tabular import read_csv, to_float
-from .model import (
-    DEFAULT_QUANTILES,
-    check_horizon,
-    check_quantiles,
-    fit_history,
-    holdout_evaluation,
-)
+from .checks import check_horizon, check_quantiles
+from .model import DEFAULT_QUANTILES, DemandModel, evaluate, holdout_evaluation
 from .series import build_history, check_freq, history_from_wide
 from .stockout import parse_incoming
 
@@ -194,11 +189,14 @@ def _fit(args, per_method=False):
     quantiles = _quantiles(args.quantiles)
     history = load_history(args)
     horizon = _horizon(args, history.freq)
-    return (
-        fit_history(history, horizon, quantiles, per_method=per_method),
-        horizon,
-        quantiles,
+    result = evaluate(
+        history,
+        per_method=per_method,
+        freq=history.freq,
+        horizon=horizon,
+        quantiles=quantiles,
     )
+    return result, horizon, quantiles
 
 
 def cmd_forecast(args):
@@ -227,7 +225,7 @@ def cmd_forecast(args):
         persistence.dump(model, args.model_out, cli_key(), {"capability": "demand"})
     metric = result.metrics.get("rmsse")
     print(
-        f"{model.n_items} items, {horizon} periods ({model.freq}) -> {args.out}; "
+        f"{model.n_items} items, {horizon} periods ({model.freq_}) -> {args.out}; "
         "backtest RMSSE of the per-item choice: "
         f"{_num(metric) if metric == metric else 'n/a'}"
     )
@@ -272,7 +270,7 @@ def format_table(report, quantiles):
 def cmd_stockout(args):
     if args.model:
         try:
-            model = persistence.load(args.model, cli_key())
+            model = persistence.load(args.model, cli_key(), kind=DemandModel.kind)
         except persistence.PersistenceError as exc:
             raise CommandError(f"cannot load model {args.model}: {exc}") from None
     elif args.history:
@@ -291,7 +289,7 @@ def cmd_stockout(args):
         _number(v, args.lead_time) for v in _column(stock, args.lead_time, "lead-time")
     ]
     incoming = [parse_incoming(v) for v in stock.get(args.incoming, [""] * len(items))]
-    known = set(model.items.tolist())
+    known = set(model.items_.tolist())
     ids = [_match(item, known) for item in items]
     rows = model.stockout(
         ids, on_hand, lead, incoming, args.service_level, args.review_days, args.today

@@ -73,7 +73,7 @@ def nb_variance(mean, dispersion, b):
     return np.maximum(np.asarray(dispersion) * mean + b * mean**2, mean)
 
 
-def _params(mean, var):
+def nb_params(mean, var):
     """NB size ``r`` and success-ratio ``m / (r + m)``; Poisson when var ~ mean."""
     mean = np.maximum(np.asarray(mean, dtype=float), 0.0)
     var = np.maximum(np.asarray(var, dtype=float), mean)
@@ -90,7 +90,7 @@ def _params(mean, var):
 
 def _start(mean, var):
     """``P(S = 0)`` and the pieces of ``P(k + 1) / P(k)``, Poisson included."""
-    r, ratio = _params(mean, var)
+    r, ratio = nb_params(mean, var)
     poisson = r >= 1e9
     pmf0 = np.where(
         poisson, np.exp(-mean), np.exp(r * np.log1p(-np.minimum(ratio, 1 - 1e-15)))

@@ -41,7 +41,9 @@ import math
 
 import numpy as np
 
+from .. import evaluation
 from . import dist
+from .checks import DemandError
 from .methods import flat_methods, run_methods, steps
 from .series import SEASON
 
@@ -62,7 +64,7 @@ class Engine:
 
     def __init__(self, history, horizon, n_backtest=4, step=None):
         if horizon < 1:
-            raise ValueError("horizon must be at least 1")
+            raise DemandError("horizon must be at least 1")
         self.history = history
         self.values = history.values
         self.start = history.start
@@ -178,8 +180,8 @@ class Engine:
         ma = np.full_like(rm, np.nan)
         for m, name in enumerate(self.names):
             f = self.step_means(name, origin)
-            rm[:, m] = np.sqrt(np.mean((y - f) ** 2, axis=1) / mse_scale)
-            ma[:, m] = np.mean(np.abs(y - f), axis=1) / mae_scale
+            rm[:, m] = evaluation.rmsse_error(y, f, scale=mse_scale, axis=1)
+            ma[:, m] = evaluation.mase_error(y, f, scale=mae_scale, axis=1)
         self._scores[origin] = (rm, ma)
         return rm, ma
 
@@ -413,7 +415,7 @@ def cumulative_quantiles(cum_mean, disp, unit, b, calib, levels):
 def _nb_loglik(k, mean, var):
     keep = mean > 0
     k, mean, var = k[keep], mean[keep], var[keep]
-    r, _ = dist._params(mean, var)
+    r, _ = dist.nb_params(mean, var)
     r = np.minimum(r, 1e6)
     ratio = mean / (r + mean)
     ll = (

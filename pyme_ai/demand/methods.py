@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .checks import DemandError
 from .classify import detect_seasonality
 
 SES_ALPHAS = (0.05, 0.1, 0.2, 0.3, 0.5)
@@ -98,7 +99,7 @@ def run_methods(
     n, width = values.shape
     origins = np.unique(np.asarray(origins, dtype=np.int64))
     if origins.size == 0 or origins[0] < 1 or origins[-1] > width:
-        raise ValueError("origins must lie between 1 and the number of periods")
+        raise DemandError("origins must lie between 1 and the number of periods")
     n_o = origins.size
     long_k = LONG_WINDOW[freq]
     rec = {

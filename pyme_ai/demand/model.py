@@ -1,141 +1,156 @@
-"""Fitting entry points and the fitted :class:`DemandModel`.
+"""The demand estimator and its holdout reports.
 
-``fit(items, dates, quantities, freq, horizon)`` is what the Odoo adapter calls: it
-returns a :class:`pyme_ai.training.TrainingResult` whose ``model`` forecasts every item
-and feeds the stock-out estimate. ``metrics`` are the honest backtest of the per-item
-choice: the whole procedure (choice, calibration) run as if the last ``horizon``
-periods were unknown, then scored on them. ``report["methods"]`` has the same scores
-for every single method.
+``DemandModel(freq=..., horizon=..., quantiles=...).fit(history)`` chooses a method per
+item, calibrates the quantiles of cumulative demand and keeps, per item, the chosen
+method's point forecast (``level_`` or the seasonal ``pattern_``) and the
+negative-binomial description of cumulative demand (see :mod:`.dist`), plus the item's
+demand class and the backtest RMSSE of its method.
 
-Per item the model keeps the chosen method's point forecast (``mean`` columns) and the
-negative-binomial description of cumulative demand (``cum_q*`` columns, see
-:mod:`.dist`), plus the item's demand class and the backtest RMSSE of its method.
+:func:`evaluate` (what the Odoo adapter trains with) fits the same model and adds the
+honest backtest of the per-item choice: the whole procedure (choice, calibration) run as
+if the last ``horizon`` periods were unknown, then scored on them; ``report["methods"]``
+has the same scores for every single method. :func:`holdout_evaluation` cuts the last
+``horizon`` periods off first (CLI ``evaluate``, the benchmark).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 
 import numpy as np
 
+from .. import evaluation
+from ..base import Estimator
 from ..training import TrainingResult
-from . import metrics as _metrics
+from . import dist
+from .checks import DemandError, check_horizon, check_quantiles
 from .classify import demand_classes
 from .engine import Engine, cumulative_quantiles
 from .methods import steps
 from .series import (
     PERIOD_DAYS,
+    DemandHistory,
     build_history,
     check_freq,
     period_index,
     period_start,
     to_days,
 )
+from .stockout import stockout
 
 DEFAULT_QUANTILES = (0.5, 0.9, 0.95)
 NONE_METHOD = "none"
 
 
-class DemandError(ValueError):
-    """Bad arguments for a forecast (horizon, quantiles, service level)."""
-
-
-def check_horizon(horizon):
-    try:
-        value = int(horizon)
-    except (TypeError, ValueError):
-        raise DemandError(f"horizon must be a whole number, got {horizon!r}") from None
-    if value < 1 or value != float(horizon):
-        raise DemandError(f"horizon must be a positive whole number, got {horizon!r}")
-    return value
-
-
-def check_quantiles(quantiles):
-    try:
-        levels = tuple(float(q) for q in quantiles)
-    except (TypeError, ValueError):
-        raise DemandError("quantiles must be numbers between 0 and 1") from None
-    if not levels or any(not 0 < q < 1 for q in levels):
-        raise DemandError("quantiles must be numbers strictly between 0 and 1")
-    return tuple(sorted(set(levels)))
-
-
-@dataclass
-class DemandModel:
+class DemandModel(Estimator):
     """Per-item forecasts, distributions and backtest errors (small, picklable arrays).
 
-    Point forecast per step: ``pattern`` (seasonal items) or ``level``. Cumulative
-    demand is negative binomial around ``dist_level`` / ``pattern`` (see
-    :mod:`pyme_ai.demand.dist`), with the item's ``dispersion``, the shared ``var_b``
-    and the calibration map ``calib``.
+    Hyperparameters: ``freq`` (``D``, ``W`` or ``M``; None: the history's, ``D`` for
+    long arrays), ``horizon`` (periods), ``quantiles`` (of cumulative demand),
+    ``max_periods`` (history kept per item) and ``n_backtest`` (backtest origins).
+
+    ``fit(data)`` takes a :class:`~pyme_ai.demand.series.DemandHistory` or a mapping
+    with ``items``, ``dates``, ``quantities`` (long arrays) and optionally ``end`` (the
+    last day of every item's history; default: the latest date).
+
+    Fitted: point forecast per step ``pattern_`` (seasonal items) or ``level_``;
+    cumulative demand is negative binomial around ``dist_level_`` / ``pattern_`` with
+    the item's ``dispersion_``, the shared ``var_b_`` and the calibration map
+    ``calib_``.
     """
 
-    items: np.ndarray
-    freq: str
-    horizon: int
-    first_period: np.ndarray  # period number of step 1 per item
-    method: np.ndarray
-    demand_class: np.ndarray
-    rmsse: np.ndarray  # backtest RMSSE of the chosen method (nan when unknown)
-    level: np.ndarray
-    dist_level: np.ndarray
-    pattern: np.ndarray  # (n, season) for seasonal-naive items, nan elsewhere
-    dispersion: np.ndarray
-    unit: np.ndarray
-    var_b: float
-    calib: np.ndarray
-    quantiles: tuple = DEFAULT_QUANTILES
-    info: dict = field(default_factory=dict)
+    kind = "demand_forecast"
+    _fitted_attribute = "items_"
 
-    @property
-    def n_items(self):
-        return len(self.items)
+    def __init__(
+        self,
+        freq=None,
+        horizon=28,
+        quantiles=DEFAULT_QUANTILES,
+        max_periods=None,
+        n_backtest=4,
+    ):
+        self.freq = freq
+        self.horizon = horizon
+        self.quantiles = quantiles
+        self.max_periods = max_periods
+        self.n_backtest = n_backtest
 
-    def index(self, items):
-        """Row of each item id (KeyError for unknown ids)."""
-        lookup = {item: i for i, item in enumerate(self.items.tolist())}
-        return np.array([lookup[item] for item in items], dtype=np.int64)
-
-    # ------------------------------------------------------------------ means
-    def _steps(self, level, horizon, rows=None):
-        rows = np.arange(self.n_items) if rows is None else np.asarray(rows)
-        out = steps(level[rows], None, horizon)
-        seasonal = np.isfinite(self.pattern[rows]).all(axis=1)
-        if seasonal.any():
-            out[seasonal] = steps(None, self.pattern[rows][seasonal], horizon)
-        return np.nan_to_num(out, nan=0.0)
-
-    def step_means(self, horizon=None, rows=None):
-        """Point forecast per item and step, ``(n, horizon)``."""
-        return self._steps(self.level, horizon or self.horizon, rows)
-
-    def dist_means(self, horizon=None, rows=None):
-        """Per-step means the quantiles are built around, ``(n, horizon)``."""
-        return self._steps(self.dist_level, horizon or self.horizon, rows)
-
-    def cumulative_quantiles(self, cum_center, levels, rows=None):
-        """Calibrated quantiles of cumulative demand whose centre is ``cum_center``."""
-        rows = np.arange(self.n_items) if rows is None else np.asarray(rows)
-        cum_center = np.asarray(cum_center, dtype=float)
-        shape = cum_center.shape
-        flat = cum_center.reshape(len(rows), -1)
-        q = cumulative_quantiles(
-            flat, self.dispersion[rows], self.unit[rows], self.var_b, self.calib, levels
-        )
-        return q.reshape((len(tuple(levels)),) + shape)
-
-    def step_dates(self, horizon=None):
-        horizon = horizon or self.horizon
-        return period_start(
-            self.first_period[:, None] + np.arange(horizon)[None, :], self.freq
+    # ------------------------------------------------------------------ fitting
+    def history(self, data):
+        """``data`` as a DemandHistory of this model's frequency."""
+        if isinstance(data, DemandHistory):
+            if self.freq is not None and check_freq(self.freq) != data.freq:
+                raise DemandError(
+                    f"the history has {data.freq} periods, the model {self.freq}"
+                )
+            return data
+        if not isinstance(data, Mapping):
+            raise DemandError(
+                "demand data must be a DemandHistory or a mapping with items, "
+                "dates and quantities"
+            )
+        return build_history(
+            data["items"],
+            data["dates"],
+            data["quantities"],
+            check_freq(self.freq or "D"),
+            end=data.get("end"),
+            max_periods=self.max_periods,
         )
 
-    def mean_daily(self, horizon=None, rows=None):
-        """Mean demand per day over the horizon."""
-        horizon = horizon or self.horizon
-        return self.step_means(horizon, rows).sum(axis=1) / (
-            horizon * PERIOD_DAYS[self.freq]
-        )
+    def engine(self, data):
+        """The fitted backtest engine of ``data`` (shared by fit and evaluate)."""
+        horizon = check_horizon(self.horizon)
+        check_quantiles(self.quantiles)
+        return Engine(self.history(data), horizon, n_backtest=self.n_backtest)
+
+    def fit(self, data):
+        return self.fit_engine(self.engine(data))
+
+    def fit_engine(self, engine):
+        """Choose, calibrate and pack the model at the end of ``engine``'s history."""
+        T = engine.T
+        choice, info = engine.select(T)
+        reference = engine.names.index(info["reference"])
+        center = center_choice(engine, choice, reference)
+        var_b, calib = engine.calibrate(T, center)
+        n = engine.values.shape[0]
+        rows = np.arange(n)
+        level = np.zeros(n)
+        dist_level = np.zeros(n)
+        for m, name in enumerate(engine.names):
+            if name == "snaive":
+                continue
+            vals = np.nan_to_num(engine.level(name, T), nan=0.0)
+            level = np.where(choice == m, vals, level)
+            dist_level = np.where(center == m, vals, dist_level)
+        snaive = engine.names.index("snaive")
+        pattern = np.full((n, engine.season), np.nan)
+        is_seasonal = choice == snaive
+        pattern[is_seasonal] = engine.paths.pattern[engine.j(T)][is_seasonal]
+        score = engine.backtest_score(T)
+        rmsse = np.full(n, np.nan)
+        if score is not None:
+            ok = choice >= 0
+            rmsse[ok] = score[rows[ok], choice[ok]]
+        names = np.array(engine.names + (NONE_METHOD,), dtype=object)
+        hist = engine.history
+        self.freq_ = hist.freq
+        self.first_period_ = hist.end + 1
+        self.method_ = names[np.where(choice >= 0, choice, len(engine.names))]
+        self.demand_class_ = demand_classes(hist.values, hist.start)
+        self.rmsse_ = rmsse
+        self.level_ = np.maximum(level, 0.0)
+        self.dist_level_ = np.maximum(dist_level, 0.0)
+        self.pattern_ = np.maximum(pattern, 0.0)
+        self.dispersion_ = engine.dispersion(T)
+        self.unit_ = engine.unit(T)
+        self.var_b_ = float(var_b)
+        self.calib_ = calib
+        self.info_ = {"selection": info["rule"], "reference": info["reference"]}
+        self.items_ = hist.items
+        return self
 
     @classmethod
     def constant(
@@ -148,37 +163,135 @@ class DemandModel:
         var_b=0.0,
         horizon=28,
     ):
-        """A model with a known flat demand rate per item (Poisson when ``dispersion``
-        is 1
-        and ``var_b`` 0): for what-if runs and hand-checked stock-out cases."""
-        from . import dist
-
+        """A fitted model with a known flat demand rate per item (Poisson when
+        ``dispersion`` is 1 and ``var_b`` 0): for what-if runs and hand-checked
+        stock-out cases."""
         freq = check_freq(freq)
+        model = cls(freq=freq, horizon=horizon)
         items = np.asarray(items, dtype=object)
         n = len(items)
         mean = np.broadcast_to(np.asarray(per_period_mean, dtype=float), (n,)).copy()
         first = to_days([first_day or "2024-01-01"])[0]
-        first_period = np.full(n, period_index(np.array([first]), freq)[0])
-        return cls(
-            items=items,
-            freq=freq,
-            horizon=horizon,
-            first_period=first_period,
-            method=np.full(n, "given", dtype=object),
-            demand_class=np.full(n, "smooth", dtype=object),
-            rmsse=np.full(n, np.nan),
-            level=mean,
-            dist_level=mean.copy(),
-            pattern=np.full((n, 1), np.nan),
-            dispersion=np.broadcast_to(
-                np.asarray(dispersion, dtype=float), (n,)
-            ).copy(),
-            unit=np.ones(n),
-            var_b=float(var_b),
-            calib=dist.GRID.copy(),
+        model.freq_ = freq
+        model.first_period_ = np.full(n, period_index(np.array([first]), freq)[0])
+        model.method_ = np.full(n, "given", dtype=object)
+        model.demand_class_ = np.full(n, "smooth", dtype=object)
+        model.rmsse_ = np.full(n, np.nan)
+        model.level_ = mean
+        model.dist_level_ = mean.copy()
+        model.pattern_ = np.full((n, 1), np.nan)
+        model.dispersion_ = np.broadcast_to(
+            np.asarray(dispersion, dtype=float), (n,)
+        ).copy()
+        model.unit_ = np.ones(n)
+        model.var_b_ = float(var_b)
+        model.calib_ = dist.GRID.copy()
+        model.info_ = {}
+        model.items_ = items
+        return model
+
+    # ------------------------------------------------------------------ means
+    @property
+    def n_items(self):
+        self.check_fitted()
+        return len(self.items_)
+
+    def index(self, items):
+        """Row of each item id (KeyError for unknown ids)."""
+        lookup = {item: i for i, item in enumerate(self.items_.tolist())}
+        return np.array([lookup[item] for item in items], dtype=np.int64)
+
+    def _steps(self, level, horizon, rows=None):
+        self.check_fitted()
+        rows = np.arange(self.n_items) if rows is None else np.asarray(rows)
+        out = steps(level[rows], None, horizon)
+        seasonal = np.isfinite(self.pattern_[rows]).all(axis=1)
+        if seasonal.any():
+            out[seasonal] = steps(None, self.pattern_[rows][seasonal], horizon)
+        return np.nan_to_num(out, nan=0.0)
+
+    def step_means(self, horizon=None, rows=None):
+        """Point forecast per item and step, ``(n, horizon)``."""
+        return self._steps(self.level_, horizon or self.horizon, rows)
+
+    def dist_means(self, horizon=None, rows=None):
+        """Per-step means the quantiles are built around, ``(n, horizon)``."""
+        return self._steps(self.dist_level_, horizon or self.horizon, rows)
+
+    def cumulative_quantiles(self, cum_center, levels, rows=None):
+        """Calibrated quantiles of cumulative demand whose centre is ``cum_center``."""
+        rows = np.arange(self.n_items) if rows is None else np.asarray(rows)
+        cum_center = np.asarray(cum_center, dtype=float)
+        shape = cum_center.shape
+        flat = cum_center.reshape(len(rows), -1)
+        q = cumulative_quantiles(
+            flat,
+            self.dispersion_[rows],
+            self.unit_[rows],
+            self.var_b_,
+            self.calib_,
+            levels,
+        )
+        return q.reshape((len(tuple(levels)),) + shape)
+
+    def step_dates(self, horizon=None):
+        horizon = horizon or self.horizon
+        return period_start(
+            self.first_period_[:, None] + np.arange(horizon)[None, :], self.freq_
+        )
+
+    def mean_daily(self, horizon=None, rows=None):
+        """Mean demand per day over the horizon."""
+        horizon = horizon or self.horizon
+        return self.step_means(horizon, rows).sum(axis=1) / (
+            horizon * PERIOD_DAYS[self.freq_]
         )
 
     # ------------------------------------------------------------------ outputs
+    def predict(self, items=None, horizon=None):
+        """Point forecast ``(len(items), horizon)`` (all items when None)."""
+        self.check_fitted()
+        rows = None if items is None else self.rows(items)
+        return self.step_means(check_horizon(horizon or self.horizon), rows)
+
+    def rows(self, items):
+        try:
+            return self.index(items)
+        except KeyError as exc:
+            raise DemandError(f"item {exc.args[0]!r} is not in the model") from None
+
+    def score(self, data):
+        """Mean RMSSE of the point forecasts against the ``horizon`` periods that
+        follow the fitted history in ``data`` (a longer history of the same items).
+
+        Items count when ``data`` covers their forecast periods and their RMSSE scale
+        (naive one-step errors since the first demand) is defined.
+        """
+        self.check_fitted()
+        history = self.history(data)
+        horizon = check_horizon(self.horizon)
+        mean = self.step_means(horizon)
+        lookup = {item: k for k, item in enumerate(history.items.tolist())}
+        width = history.n_periods
+        scores = []
+        for i, item in enumerate(self.items_.tolist()):
+            k = lookup.get(item)
+            if k is None:
+                continue
+            first = int(self.first_period_[i] - history.end[k]) + width - 1
+            if first < 0 or first + horizon > width:
+                continue
+            past = history.values[k, history.start[k] : first]
+            if past.size < 2:
+                continue
+            actual = history.values[k, first : first + horizon]
+            value = evaluation.rmsse_error(actual, mean[i], past)
+            if np.isfinite(value):
+                scores.append(value)
+        if not scores:
+            raise DemandError("no item of the model can be scored on this history")
+        return float(np.mean(scores))
+
     def forecast(self, horizon=None, quantiles=None):
         """Arrays per item: ``step_mean``/``cum_mean`` ``(n, h)``, ``cum_quantiles[q]``,
         ``dates`` (period starts), ``method``, ``demand_class``, ``rmsse``,
@@ -189,19 +302,19 @@ class DemandModel:
         center = np.cumsum(self.dist_means(horizon), axis=1)
         q = self.cumulative_quantiles(center, levels)
         return {
-            "items": self.items,
+            "items": self.items_,
             "dates": self.step_dates(horizon),
             "step_mean": mean,
             "cum_mean": np.cumsum(mean, axis=1),
             "cum_quantiles": {lvl: q[k] for k, lvl in enumerate(levels)},
-            "method": self.method,
-            "demand_class": self.demand_class,
-            "rmsse": self.rmsse,
+            "method": self.method_,
+            "demand_class": self.demand_class_,
+            "rmsse": self.rmsse_,
             "mean_daily": self.mean_daily(horizon),
         }
 
     def records(self, horizon=None, quantiles=None):
-        """One dict per item (plain Python values) for the Odoo adapter."""
+        """One dict per item (plain Python values)."""
         out = self.forecast(horizon, quantiles)
         rows = []
         for i, item in enumerate(out["items"].tolist()):
@@ -235,8 +348,7 @@ class DemandModel:
         max_days=365,
     ):
         """See :func:`pyme_ai.demand.stockout.stockout`."""
-        from .stockout import stockout
-
+        self.check_fitted()
         return stockout(
             self,
             items,
@@ -250,58 +362,11 @@ class DemandModel:
         )
 
 
-# --------------------------------------------------------------------------- fitting
-def _center_choice(engine, choice, reference):
+# --------------------------------------------------------------------------- reports
+def center_choice(engine, choice, reference):
+    """Method whose level centres each item's quantiles (see :mod:`.dist`)."""
     snaive = engine.names.index("snaive")
     return np.where(choice == snaive, snaive, np.where(choice >= 0, reference, -1))
-
-
-def build_model(engine, quantiles=DEFAULT_QUANTILES):
-    """Choose, calibrate and pack the final model at the end of the history."""
-    T = engine.T
-    choice, info = engine.select(T)
-    reference = engine.names.index(info["reference"])
-    center = _center_choice(engine, choice, reference)
-    var_b, calib = engine.calibrate(T, center)
-    n = engine.values.shape[0]
-    rows = np.arange(n)
-    level = np.zeros(n)
-    dist_level = np.zeros(n)
-    for m, name in enumerate(engine.names):
-        if name == "snaive":
-            continue
-        vals = np.nan_to_num(engine.level(name, T), nan=0.0)
-        level = np.where(choice == m, vals, level)
-        dist_level = np.where(center == m, vals, dist_level)
-    snaive = engine.names.index("snaive")
-    pattern = np.full((n, engine.season), np.nan)
-    is_seasonal = choice == snaive
-    pattern[is_seasonal] = engine.paths.pattern[engine.j(T)][is_seasonal]
-    score = engine.backtest_score(T)
-    rmsse = np.full(n, np.nan)
-    if score is not None:
-        ok = choice >= 0
-        rmsse[ok] = score[rows[ok], choice[ok]]
-    names = np.array(engine.names + (NONE_METHOD,), dtype=object)
-    hist = engine.history
-    return DemandModel(
-        items=hist.items,
-        freq=hist.freq,
-        horizon=engine.H,
-        first_period=hist.end + 1,
-        method=names[np.where(choice >= 0, choice, len(engine.names))],
-        demand_class=demand_classes(hist.values, hist.start),
-        rmsse=rmsse,
-        level=np.maximum(level, 0.0),
-        dist_level=np.maximum(dist_level, 0.0),
-        pattern=np.maximum(pattern, 0.0),
-        dispersion=engine.dispersion(T),
-        unit=engine.unit(T),
-        var_b=float(var_b),
-        calib=calib,
-        quantiles=tuple(quantiles),
-        info={"selection": info["rule"], "reference": info["reference"]},
-    )
 
 
 def evaluate_level(
@@ -333,7 +398,7 @@ def evaluate_level(
     if not keep.any():
         return result
     rows = {}
-    candidates = [("choice", choice, _center_choice(engine, choice, reference))]
+    candidates = [("choice", choice, center_choice(engine, choice, reference))]
     if per_method:
         for m, name in enumerate(engine.names):
             fixed = np.where(choice >= 0, m, -1)
@@ -351,7 +416,7 @@ def evaluate_level(
             calib,
             levels,
         )[:, :, 0]
-        rows[name] = _metrics.score_rows(
+        rows[name] = score_rows(
             outcome[keep],
             mean[keep],
             q[:, keep],
@@ -369,11 +434,35 @@ def evaluate_level(
     return result
 
 
+def score_rows(actual, mean, cum_quantiles, levels, mse_scale, mae_scale):
+    """Scores averaged over items: RMSSE, MASE, and per level the pinball loss and
+    coverage of the quantiles of demand cumulated over the horizon (pinball scaled per
+    item by ``H * MAE scale`` so items of any size can be averaged)."""
+    horizon = actual.shape[1]
+    total = actual.sum(axis=1)
+    row = {
+        "rmsse": float(
+            np.mean(evaluation.rmsse_error(actual, mean, scale=mse_scale, axis=1))
+        ),
+        "mase": float(
+            np.mean(evaluation.mase_error(actual, mean, scale=mae_scale, axis=1))
+        ),
+    }
+    for k, q in enumerate(levels):
+        key = f"{q:g}"
+        loss = evaluation.pinball_loss(
+            total[:, None], cum_quantiles[k][:, None], q, axis=1
+        )
+        row[f"pinball_{key}"] = float(np.mean(loss / (horizon * mae_scale)))
+        row[f"coverage_{key}"] = evaluation.coverage_score(total, cum_quantiles[k])
+    return row
+
+
 def holdout_evaluation(
     history, horizon, quantiles=DEFAULT_QUANTILES, per_method=True, n_backtest=4
 ):
     """Cut the last ``horizon`` periods off every item, fit on the rest, score on
-    them."""
+    them; returns the report dict of :func:`evaluate_level`."""
     horizon = check_horizon(horizon)
     quantiles = check_quantiles(quantiles)
     if history.n_periods <= 2 * horizon:
@@ -389,22 +478,28 @@ def holdout_evaluation(
     return result
 
 
-def fit_history(
-    history, horizon, quantiles=DEFAULT_QUANTILES, n_backtest=4, per_method=True
-):
-    """Fit on a :class:`~pyme_ai.demand.series.DemandHistory`; returns a
-    TrainingResult."""
-    horizon = check_horizon(horizon)
-    quantiles = check_quantiles(quantiles)
-    engine = Engine(history, horizon, n_backtest=n_backtest)
-    model = build_model(engine, quantiles)
+def evaluate(data, per_method=True, **hyperparameters):
+    """Fit a :class:`DemandModel` on ``data`` and report its honest backtest.
+
+    Returns a TrainingResult whose ``model`` is fitted on all of ``data``; ``metrics``
+    are the per-item choice's scores on the last ``horizon`` periods, the whole
+    procedure having been run as if they were unknown (``rmsse`` is nan when the
+    history is too short for it); ``report["methods"]`` has every single method's
+    scores when ``per_method``.
+    """
+    model = DemandModel(**hyperparameters)
+    engine = model.engine(data)
+    model.fit_engine(engine)
+    history = engine.history
+    horizon = engine.H
+    quantiles = check_quantiles(model.quantiles)
     metrics = {"rmsse": float("nan"), "n_items": 0}
     report = {
         "horizon": horizon,
         "freq": history.freq,
         "n_items": history.n_items,
         "n_periods": history.n_periods,
-        **model.info,
+        **model.info_,
     }
     level = engine.T - horizon
     if level >= 2:
@@ -413,14 +508,8 @@ def fit_history(
             metrics = {**ev["choice"], "n_items": ev["n_items"]}
             report["methods"] = ev["methods"]
             report["chosen_counts"] = ev.get("chosen_counts", {})
-    counts = {
-        str(k): int(v)
-        for k, v in zip(*np.unique(model.method, return_counts=True), strict=True)
-    }
-    report["methods_chosen"] = counts
-    classes = np.unique(model.demand_class, return_counts=True)
-    report["demand_classes"] = {str(k): int(v) for k, v in zip(*classes, strict=True)}
-    model.info["metrics"] = metrics
+    report["methods_chosen"] = _counts(model.method_)
+    report["demand_classes"] = _counts(model.demand_class_)
     return TrainingResult(
         model=model,
         metrics=metrics,
@@ -431,28 +520,9 @@ def fit_history(
     )
 
 
-def fit(
-    items,
-    dates,
-    quantities,
-    freq="D",
-    horizon=28,
-    quantiles=DEFAULT_QUANTILES,
-    end=None,
-    max_periods=None,
-    per_method=True,
-):
-    """Fit on long arrays (item ids, dates, quantities); returns a TrainingResult.
-
-    ``dates`` are ``datetime.date`` values, ISO strings or ``datetime64``; ``end`` (a
-    date) closes every item's history (default: the latest date), so periods with no
-    rows after an item's last sale count as zero demand.
-    """
-    freq = check_freq(freq)
-    history = build_history(
-        items, dates, quantities, freq, end=end, max_periods=max_periods
-    )
-    return fit_history(history, horizon, quantiles, per_method=per_method)
+def _counts(values):
+    keys, counts = np.unique(values, return_counts=True)
+    return {str(k): int(v) for k, v in zip(keys, counts, strict=True)}
 
 
 def forecast(
@@ -466,7 +536,6 @@ def forecast(
 ):
     """Fit and forecast in one call: one dict per item (see
     :meth:`DemandModel.records`)."""
-    result = fit(
-        items, dates, quantities, freq, horizon, quantiles, end, per_method=False
-    )
-    return result.model.records(horizon, quantiles)
+    data = {"items": items, "dates": dates, "quantities": quantities, "end": end}
+    model = DemandModel(freq=freq, horizon=horizon, quantiles=quantiles).fit(data)
+    return model.records(horizon, quantiles)

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..tabular import to_float
+from .checks import DemandDataError
 
 FREQS = ("D", "W", "M")
 #: Average length of a period in days (used to turn lead times into periods).
@@ -27,10 +28,6 @@ PERIOD_DAYS = {"D": 1.0, "W": 7.0, "M": 365.25 / 12}
 #: Seasonal cycle checked per frequency (weekday, week of year, month of year).
 SEASON = {"D": 7, "W": 52, "M": 12}
 _EPOCH_MONDAY = 3  # 1970-01-01 is a Thursday: day + 3 counts from Monday 1969-12-29
-
-
-class DemandDataError(ValueError):
-    """Input that cannot become a demand history (bad dates, quantities, frequency)."""
 
 
 def check_freq(freq):

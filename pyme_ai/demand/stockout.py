@@ -28,7 +28,8 @@ import datetime as dt
 
 import numpy as np
 
-from .model import DemandError
+from . import dist
+from .checks import DemandError
 from .series import PERIOD_DAYS, period_start, to_days
 
 
@@ -46,8 +47,8 @@ def _broadcast(value, n, name):
 def _daily_cumulative(model, rows, means, n_days):
     """Cumulative expected demand at day boundaries 0..n_days from each item's first
     day."""
-    first = model.first_period[rows]
-    per = PERIOD_DAYS[model.freq]
+    first = model.first_period_[rows]
+    per = PERIOD_DAYS[model.freq_]
     n_steps = int(np.ceil(n_days / min(per, 28.0))) + 2
     step_means = means(n_steps, rows)
     cum = np.concatenate(
@@ -57,7 +58,7 @@ def _daily_cumulative(model, rows, means, n_days):
     out = np.empty((len(rows), n_days + 1))
     for fp in np.unique(first):
         sel = first == fp
-        starts = period_start(fp + np.arange(n_steps + 1), model.freq)
+        starts = period_start(fp + np.arange(n_steps + 1), model.freq_)
         bounds = (starts - starts[0]).astype(float)
         for k in np.flatnonzero(sel):
             out[k] = np.interp(days, bounds, cum[k])
@@ -93,7 +94,7 @@ def stockout(
     incoming = list(incoming) if incoming is not None else [[] for _ in range(n)]
     if len(incoming) != n:
         raise DemandError("incoming must have one list of (date, qty) per item")
-    first_day = period_start(model.first_period[rows], model.freq)
+    first_day = period_start(model.first_period_[rows], model.freq_)
     if today is None:
         today_d = first_day
     else:
@@ -136,18 +137,18 @@ def stockout(
         - center[np.arange(n), offset]
     )
     avail_lead = available[np.arange(n), lead_idx]
-    unit = model.unit[rows]
-    disp = model.dispersion[rows]
-    from . import dist
-
+    unit = model.unit_[rows]
+    disp = model.dispersion_[rows]
     m_u = c_lead / unit
-    var = dist.nb_variance(m_u, disp / unit, model.var_b)
+    var = dist.nb_variance(m_u, disp / unit, model.var_b_)
     prob = 1.0 - dist.nb_cdf(np.floor(avail_lead / unit + 1e-9), m_u, var)
     prob = np.where(avail_lead < 0, 1.0, prob)
     rop = np.zeros(n)
     for lvl in np.unique(level):
         sel = level == lvl
-        q = dist.nb_quantiles(dist.apply_map([lvl], model.calib), m_u[sel], var[sel])[0]
+        q = dist.nb_quantiles(dist.apply_map([lvl], model.calib_), m_u[sel], var[sel])[
+            0
+        ]
         rop[sel] = q * unit[sel]
     p_lead = np.array(
         [
@@ -188,7 +189,7 @@ def stockout(
                 "inventory_position": float(position[i]),
                 "order_qty": float(order[i]),
                 "mean_daily": rate,
-                "method": str(model.method[rows[i]]),
+                "method": str(model.method_[rows[i]]),
             }
         )
     return result

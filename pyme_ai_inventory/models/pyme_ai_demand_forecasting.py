@@ -36,10 +36,15 @@ DEFAULT_REVIEW = 7
 DEFAULT_LEAD = 7
 #: Periods are weeks: daily series of an SME's products are mostly zeros.
 FREQ = "W"
-PERIOD_DAYS = 7
+PERIOD_DAYS = int(engine.PERIOD_DAYS[FREQ])
 #: History read for training (days) and shown in the chart (periods).
 HISTORY_DAYS = 3 * 365
 CHART_PERIODS = 26
+
+
+def _item(product_id, warehouse_id):
+    """Engine item id of a product in a warehouse."""
+    return f"{product_id}:{warehouse_id}"
 
 
 class PymeAiDemandForecasting(models.AbstractModel):
@@ -51,20 +56,27 @@ class PymeAiDemandForecasting(models.AbstractModel):
     _ai_kind_label = _lt("Demand forecast")
     _ai_train_cron_xmlid = "pyme_ai_inventory.ir_cron_train_demand"
     _ai_apply_cron_xmlid = "pyme_ai_inventory.ir_cron_forecast_demand"
+    _ai_apply_mode = "batch"
     _ai_target_model = "product.product"
     _ai_apply_batch_size = 2000
+    # Each training is scored on a different (the latest) horizon, so the scores of
+    # two trainings are not comparable, and an older model is by construction blind
+    # to the most recent demand: a new model always replaces the active one (a failed
+    # training still keeps it).
+    _ai_protect_active = False
+    _ai_metrics = {
+        "rmsse": (_lt("RMSSE (lower is better)"), "lower"),
+        "mase": (_lt("MASE (lower is better)"), "lower"),
+        "pinball_0.5": (_lt("Pinball loss of the median (lower is better)"), "lower"),
+        "pinball_0.9": (_lt("Pinball loss of the 90% quantile"), "lower"),
+        "pinball_0.95": (_lt("Pinball loss of the 95% quantile"), "lower"),
+        "coverage_0.5": (_lt("Coverage of the median (ideal 50%)"), "higher"),
+        "coverage_0.9": (_lt("Coverage of the 90% quantile (ideal 90%)"), "higher"),
+        "coverage_0.95": (_lt("Coverage of the 95% quantile (ideal 95%)"), "higher"),
+        "n_items": (_lt("Products and warehouses scored"), "higher"),
+    }
 
     # ------------------------------------------------------------------ settings
-    def _ai_param(self, key, default, cast=float, low=None, high=None):
-        value = self.env["ir.config_parameter"].sudo().get_param(key)
-        try:
-            value = cast(value) if value not in (None, False, "") else default
-        except ValueError:
-            value = default
-        if (low is not None and value < low) or (high is not None and value > high):
-            return default
-        return value
-
     def _ai_horizon_days(self):
         return self._ai_param(HORIZON_PARAM, DEFAULT_HORIZON, int, 1, 730)
 
@@ -165,7 +177,7 @@ class PymeAiDemandForecasting(models.AbstractModel):
                     minimum=self._ai_min_samples(),
                 )
             )
-        items = [f"{product}:{warehouse}" for product, warehouse, __, __ in rows]
+        items = [_item(product, warehouse) for product, warehouse, __, __ in rows]
         return {
             "items": items,
             "dates": [row[2] for row in rows],
@@ -174,24 +186,7 @@ class PymeAiDemandForecasting(models.AbstractModel):
         }
 
     def _ai_fit(self, data):
-        return engine.fit(
-            data["items"],
-            data["dates"],
-            data["quantities"],
-            freq=FREQ,
-            horizon=self._ai_horizon_periods(),
-            end=data["end"],
-        )
-
-    def _ai_regression_reason(self, result, data):
-        """Never keep an older demand model for its holdout score.
-
-        Each training is scored on a different (the latest) horizon, so the scores
-        of two trainings are not comparable, and the older model is by
-        construction blind to the most recent demand. A failed training still
-        keeps the active model (base behaviour).
-        """
-        return False
+        return engine.evaluate(data, freq=FREQ, horizon=self._ai_horizon_periods())
 
     # ------------------------------------------------------------------ applying
     def _ai_apply_threshold(self, ai_model):
@@ -228,7 +223,7 @@ class PymeAiDemandForecasting(models.AbstractModel):
         on_hand = self._ai_on_hand(records, warehouses)
         incoming = self._ai_incoming(records, warehouses)
         lead = self._ai_lead_times(records, warehouses, company)
-        values = self._ai_compute(engine_model, keys, on_hand, incoming, lead, today)
+        values = self._ai_plan(engine_model, keys, on_hand, incoming, lead, today)
         self._ai_add_chart_history(values, records, today)
         now = fields.Datetime.now()
         self._ai_write_forecasts(values, company, ai_model, now)
@@ -345,69 +340,20 @@ class PymeAiDemandForecasting(models.AbstractModel):
         return result
 
     # -- engine
-    def _ai_compute(self, engine_model, keys, on_hand, incoming, lead, today):
-        """One dict of forecast values per (product, warehouse) key."""
-        known = set(engine_model.items.tolist())
-        items = [f"{p}:{w}" for p, w in keys]
-        modelled = [i for i, item in enumerate(items) if item in known]
-        horizon_days = self._ai_horizon_days()
-        periods = self._ai_horizon_periods()
-        values = {}
-        for key in keys:
-            values[key] = {
-                "daily_demand": 0.0,
-                "forecast_qty": 0.0,
-                "on_hand": on_hand.get(key, 0.0),
-                "incoming_qty": sum(q for __, q in incoming.get(key, [])),
-                "lead_time_days": lead[key],
-                "stockout_date": None,
-                "stockout_probability": 1.0 if on_hand.get(key, 0.0) < 0 else 0.0,
-                "days_of_cover": None,
-                "stockout_within_lead": False,
-                "reorder_point": 0.0,
-                "max_level": 0.0,
-                "order_qty": 0.0,
-                "demand_class": "none",
-                "method": "none",
-                "forecast_error": None,
-                "chart": {"mean": [0.0] * periods},
-            }
-        if not modelled:
-            return values
-        sel_items = [items[i] for i in modelled]
-        sel_keys = [keys[i] for i in modelled]
-        results = engine_model.stockout(
-            sel_items,
-            [values[k]["on_hand"] for k in sel_keys],
-            [lead[k] for k in sel_keys],
-            incoming=[incoming.get(k, []) for k in sel_keys],
+    def _ai_plan(self, engine_model, keys, on_hand, incoming, lead, today):
+        """One dict of forecast values per (product, warehouse) key (engine plan)."""
+        rows = engine.plan(
+            engine_model,
+            [_item(*key) for key in keys],
+            [on_hand.get(key, 0.0) for key in keys],
+            [incoming.get(key, []) for key in keys],
+            [lead[key] for key in keys],
+            today=today,
             service_level=self._ai_service_level(),
             review_days=self._ai_review_days(),
-            today=today,
+            horizon_days=self._ai_horizon_days(),
         )
-        rows = engine_model.index(sel_items)
-        means = engine_model.step_means(periods, rows)
-        for k, (key, res) in enumerate(zip(sel_keys, results, strict=True)):
-            row = rows[k]
-            rmsse = float(engine_model.rmsse[row])
-            days = res["days_to_stockout"]
-            val = values[key]
-            val.update(
-                daily_demand=res["mean_daily"],
-                forecast_qty=res["mean_daily"] * horizon_days,
-                stockout_date=res["stockout_date"],
-                stockout_probability=res["stockout_probability"],
-                days_of_cover=res["days_of_cover"],
-                stockout_within_lead=days is not None and days <= lead[key],
-                reorder_point=res["reorder_point"],
-                max_level=res["max_level"],
-                order_qty=res["order_qty"],
-                demand_class=str(engine_model.demand_class[row]),
-                method=res["method"],
-                forecast_error=None if math.isnan(rmsse) else rmsse,
-                chart={"mean": [round(float(v), 3) for v in means[k]]},
-            )
-        return values
+        return dict(zip(keys, rows, strict=True))
 
     def _ai_add_chart_history(self, values, products, today):
         """Last weeks of net demand per key (one aggregate query per batch)."""

@@ -2,13 +2,10 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import fields, models
 
-DEMAND_CLASSES = [
-    ("smooth", "Smooth"),
-    ("erratic", "Erratic"),
-    ("intermittent", "Intermittent"),
-    ("lumpy", "Lumpy"),
-    ("none", "No Demand"),
-]
+from pyme_ai.demand import DEMAND_CLASSES as ENGINE_DEMAND_CLASSES
+
+#: Selection of the demand classes, as the engine names them.
+DEMAND_CLASSES = list(ENGINE_DEMAND_CLASSES)
 
 
 class PymeAiProductForecast(models.Model):

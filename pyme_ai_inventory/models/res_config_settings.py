@@ -18,12 +18,6 @@ from .pyme_ai_demand_forecasting import (
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
-    pyme_ai_inventory_enabled = fields.Boolean(
-        string="Forecast Demand",
-        compute="_compute_pyme_ai_switches",
-        inverse="_inverse_pyme_ai_switches",
-        help="Learn demand from stock moves and forecast every product nightly.",
-    )
     pyme_ai_inventory_horizon_days = fields.Integer(
         string="Forecast Horizon (days)",
         config_parameter=HORIZON_PARAM,
@@ -55,12 +49,3 @@ class ResConfigSettings(models.TransientModel):
         help="Schedule a to-do for the product's responsible when it is expected "
         "to run out before a replenishment can arrive.",
     )
-
-    def _pyme_ai_switches(self):
-        return dict(
-            super()._pyme_ai_switches(),
-            pyme_ai_inventory_enabled="pyme.ai.demand.forecasting",
-        )
-
-    def action_pyme_ai_inventory_forecast_now(self):
-        return self.env["pyme.ai.demand.forecasting"].action_ai_train_now()

@@ -52,7 +52,7 @@ class TestForecast(DemandCase):
 
     def test_hand_computed_stockout(self):
         low = (self.product.id, self.wh2.id)  # not in the model: no demand
-        values = self.forecasting._ai_compute(
+        values = self.forecasting._ai_plan(
             self.constant,
             [self.key, low],
             {self.key: 20.0, low: 5.0},
@@ -83,7 +83,7 @@ class TestForecast(DemandCase):
         self.assertFalse(values[low]["stockout_date"])
         self.assertEqual(values[low]["demand_class"], "none")
         # with 10 units the product runs out on day 5, within the 7-day lead time
-        val = self.forecasting._ai_compute(
+        val = self.forecasting._ai_plan(
             self.constant,
             [self.key],
             {self.key: 10.0},
@@ -248,24 +248,41 @@ class TestForecast(DemandCase):
         self.assertEqual(run.state, "failed")
         self.assertIn("Not enough sales history", run.message)
 
-    def test_settings_switch_crons_and_queue(self):
-        settings = self.env["res.config.settings"].create({})
-        settings.pyme_ai_inventory_enabled = False
-        settings.execute()
+    def test_capability_contract_switch_and_train_now(self):
+        forecasting = self.forecasting
+        self.assertEqual(forecasting._ai_apply_mode, "batch")
+        self.assertFalse(forecasting._ai_protect_active)
+        self.assertEqual(forecasting._ai_metrics["rmsse"][1], "lower")
+        self.assertEqual(forecasting._ai_metrics["pinball_0.9"][1], "lower")
+        # the base's switch and train-now replace the addon's own settings
+        self.assertNotIn(
+            "pyme_ai_inventory_enabled", self.env["res.config.settings"]._fields
+        )
         cron = self.env.ref("pyme_ai_inventory.ir_cron_forecast_demand")
+        forecasting._ai_set_enabled(False)
         self.assertFalse(cron.active)
-        settings = self.env["res.config.settings"].create({})
-        self.assertFalse(settings.pyme_ai_inventory_enabled)
-        settings.pyme_ai_inventory_enabled = True
-        settings.execute()
+        self.assertFalse(forecasting._ai_is_enabled())
+        forecasting._ai_set_enabled(True)
         self.assertTrue(cron.active)
         train = self.env.ref("pyme_ai_inventory.ir_cron_train_demand")
         before = self.env["ir.cron.trigger"].search_count([("cron_id", "=", train.id)])
-        settings.action_pyme_ai_inventory_forecast_now()
+        forecasting.action_ai_train_now()
         self.assertEqual(
             self.env["ir.cron.trigger"].search_count([("cron_id", "=", train.id)]),
             before + 1,
         )
+
+    def test_settings_are_read_typed_with_defaults(self):
+        params = self.env["ir.config_parameter"].sudo()
+        params.set_param("pyme_ai_inventory.review_days", "14")
+        params.set_param("pyme_ai_inventory.service_level", "0.99")
+        params.set_param("pyme_ai_inventory.default_lead_days", "soon")
+        self.assertEqual(self.forecasting._ai_review_days(), 14)
+        self.assertEqual(self.forecasting._ai_service_level(), 0.99)
+        self.assertEqual(self.forecasting._ai_default_lead_days(), 7)
+        params.set_param("pyme_ai_inventory.service_level", "1")
+        self.assertEqual(self.forecasting._ai_service_level(), 0.95)
+        self.assertEqual(self.forecasting._ai_horizon_periods(), 4)
 
     def test_forecasts_of_other_companies_are_hidden(self):
         other = self.env["res.company"].create({"name": "AI other company"})

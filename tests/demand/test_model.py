@@ -1,4 +1,5 @@
-"""Demand forecasts end to end: fit API, calibration, per-item choice, stock-outs."""
+"""Demand forecasts end to end: estimator API, calibration, per-item choice,
+stock-outs."""
 
 import datetime as dt
 import math
@@ -11,15 +12,14 @@ from pyme_ai import evaluation
 from pyme_ai.demand import (
     DemandError,
     DemandModel,
-    fit,
-    fit_history,
+    evaluate,
     forecast,
     history_from_matrix,
     holdout_evaluation,
     parse_incoming,
     stockout,
 )
-from pyme_ai.demand.metrics import mase_rows, rmsse_rows
+from pyme_ai.demand.model import score_rows
 from pyme_ai.demand.sample import generate, generate_matrix
 from pyme_ai.training import TrainingResult
 
@@ -27,7 +27,8 @@ from pyme_ai.training import TrainingResult
 @pytest.fixture(scope="module")
 def sample_result():
     items, dates, qty = generate(n_items=240, n_days=240, seed=3)
-    return fit(items, dates, qty, freq="D", horizon=14, quantiles=(0.5, 0.9, 0.95))
+    data = {"items": items, "dates": dates, "quantities": qty}
+    return evaluate(data, freq="D", horizon=14, quantiles=(0.5, 0.9, 0.95))
 
 
 def _poisson_cdf(k, lam):
@@ -97,10 +98,11 @@ def test_forecast_records_for_the_adapter_and_date_types_agree():
 
 def test_bad_arguments_give_clear_errors():
     items, dates, qty = generate(n_items=3, n_days=60, seed=1)
+    data = {"items": items, "dates": dates, "quantities": qty}
     with pytest.raises(DemandError, match="positive whole number"):
-        fit(items, dates, qty, "D", horizon=-3)
+        DemandModel(freq="D", horizon=-3).fit(data)
     with pytest.raises(DemandError, match="between 0 and 1"):
-        fit(items, dates, qty, "D", horizon=7, quantiles=(0.5, 1.2))
+        evaluate(data, freq="D", horizon=7, quantiles=(0.5, 1.2))
 
 
 def test_row_metrics_agree_with_the_shared_evaluation_module():
@@ -108,15 +110,23 @@ def test_row_metrics_agree_with_the_shared_evaluation_module():
     hist = rng.poisson(3, (5, 20)).astype(float)
     actual = rng.poisson(3, (5, 6)).astype(float)
     fc = rng.uniform(1, 5, (5, 6))
+    cum_q = np.cumsum(fc, axis=1)[:, -1][None, :] * np.array([[0.8], [1.3]])
     mse = np.mean(np.diff(hist, axis=1) ** 2, axis=1)
     mae = np.mean(np.abs(np.diff(hist, axis=1)), axis=1)
-    for i in range(5):
-        assert rmsse_rows(actual, fc, mse)[i] == pytest.approx(
-            evaluation.rmsse(actual[i], fc[i], hist[i])
-        )
-        assert mase_rows(actual, fc, mae)[i] == pytest.approx(
-            evaluation.mase(actual[i], fc[i], hist[i])
-        )
+    row = score_rows(actual, fc, cum_q, (0.5, 0.9), mse, mae)
+    assert row["rmsse"] == pytest.approx(
+        np.mean([evaluation.rmsse_error(actual[i], fc[i], hist[i]) for i in range(5)])
+    )
+    assert row["mase"] == pytest.approx(
+        np.mean([evaluation.mase_error(actual[i], fc[i], hist[i]) for i in range(5)])
+    )
+    total = actual.sum(axis=1)
+    assert row["coverage_0.9"] == pytest.approx(np.mean(total <= cum_q[1]))
+    by_hand = [
+        max(0.5 * (t - q), -0.5 * (t - q)) / (6 * m)
+        for t, q, m in zip(total, cum_q[0], mae, strict=True)
+    ]
+    assert row["pinball_0.5"] == pytest.approx(np.mean(by_hand))
 
 
 # --------------------------------------------------------------------------- quality
@@ -150,8 +160,9 @@ def test_seasonal_naive_is_chosen_for_strong_weekday_patterns():
     history = history_from_matrix(
         [f"s{i}" for i in range(30)], values.astype(float), "D", np.full(30, 19_000)
     )
-    model = fit_history(history, 14, per_method=False).model
-    assert (model.method == "snaive").mean() > 0.8
+    model = DemandModel(horizon=14).fit(history)
+    assert model.kind == "demand_forecast" and model.freq_ == "D"
+    assert (model.method_ == "snaive").mean() > 0.8
     assert model.step_means(7)[0, 5:].tolist() == [0, 0]  # weekend after a Friday end
 
 
@@ -159,9 +170,9 @@ def test_few_items_fall_back_to_shrinkage_and_empty_items_get_none():
     names, values = generate_matrix(20, 200, seed=2)
     values[0] = 0
     history = history_from_matrix(names, values, "D", np.full(20, 19_000))
-    res = fit_history(history, 14)
+    res = evaluate(history, horizon=14)
     assert res.report["selection"] == "shrinkage"
-    assert res.model.method[0] == "none" and res.model.demand_class[0] == "none"
+    assert res.model.method_[0] == "none" and res.model.demand_class_[0] == "none"
     out = res.model.forecast()
     assert out["cum_mean"][0, -1] == 0 and out["cum_quantiles"][0.95][0, -1] == 0
 
@@ -205,7 +216,7 @@ def test_stockout_with_today_after_the_history_and_no_demand():
 
 def test_stockout_from_a_fitted_model_is_consistent(sample_result):
     model = sample_result.model
-    items = model.items[:50].tolist()
+    items = model.items_[:50].tolist()
     rows = model.stockout(items, 5, 14, None, 0.95, 7)
     for r, rate in zip(rows, model.mean_daily()[:50], strict=True):
         assert 0 <= r["stockout_probability"] <= 1

@@ -255,3 +255,28 @@ def test_bad_input_gives_one_clean_line(samples, tmp_path, capsys, extra, messag
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
     assert err.count("\n") == 1
+
+
+def test_stockout_refuses_a_saved_model_of_another_kind(samples, tmp_path, capsys):
+    from pyme_ai import persistence
+    from pyme_ai.demand import DemandModel
+
+    other = DemandModel.constant(["a"], 1.0)
+    other.kind = "lead_scoring"  # the header says another capability
+    path = tmp_path / "other.bin"
+    persistence.dump(other, path, cli.cli_key())
+    __, stock = samples
+    code = cli.main(
+        [
+            "demand",
+            "stockout",
+            "--model",
+            str(path),
+            "--stock",
+            str(stock),
+            "--out",
+            str(tmp_path / "x.csv"),
+        ]
+    )
+    assert code == 2
+    assert "not a demand_forecast model" in capsys.readouterr().err
