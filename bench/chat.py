@@ -22,7 +22,8 @@ examples (BANKING77 train+valid, its id-oos train queries under their original i
 and the Spanish train+eval). Targets: < 5 ms per answer, < 60 s training; printed, not
 asserted.
 
-Run: ``python bench/chat.py`` (exit 1 when a quality target fails).
+Run: ``python bench/chat.py`` (exit 1 when a quality target fails, 2 when the datasets
+are missing).
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ from sklearn.linear_model import LogisticRegression  # noqa: E402
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from pyme_ai.chat import train  # noqa: E402
+from pyme_ai.chat import evaluate  # noqa: E402
 from pyme_ai.chat.offtopic import OFFTOPIC  # noqa: E402
 from pyme_ai.chat.text import normalize  # noqa: E402
 
@@ -116,7 +117,7 @@ def matching_threshold(pred, conf, truth, target_acc):
 
 # --- runs
 def ours_predict(model, texts):
-    answers = model.answer_batch(texts)
+    answers = model.predict(texts)
     pred = np.array([a["intent"] if a["intent"] is not None else "" for a in answers])
     conf = np.array([a["confidence"] for a in answers])
     names, _ = model.confidences(texts)
@@ -134,7 +135,7 @@ def bench_banking(lines, failures):
     te_y = np.array(te_y)
 
     started = time.perf_counter()
-    result = train(list(zip(tr_x, tr_y, strict=True)), random_state=0)
+    result = evaluate(list(zip(tr_x, tr_y, strict=True)), random_state=0)
     train_s = time.perf_counter() - started
     model = result.model
     pred, conf, top = ours_predict(model, te_x)
@@ -142,9 +143,9 @@ def bench_banking(lines, failures):
     _, conf_ood, _ = ours_predict(model, ood_te)
     # answered with the right intent <=> pred == truth (refusals are "")
     o_acc = float(np.mean(pred == te_y))
-    o_id = float(np.mean(conf_id < model.threshold))
-    o_ood = float(np.mean(conf_ood < model.threshold))
-    o_pooled = float(np.mean(np.r_[conf_id, conf_ood] < model.threshold))
+    o_id = float(np.mean(conf_id < model.threshold_))
+    o_ood = float(np.mean(conf_ood < model.threshold_))
+    o_pooled = float(np.mean(np.r_[conf_id, conf_ood] < model.threshold_))
 
     base = Baseline(tr_x, tr_y)
     b_pred, b_conf = base.predict(te_x)
@@ -175,7 +176,7 @@ def bench_banking(lines, failures):
     )
     lines.append("|---|---|---|---|---|---|---|")
     lines.append(
-        f"| pyme_ai.chat | {model.threshold:.3f} (learnt on train only) | "
+        f"| pyme_ai.chat | {model.threshold_:.3f} (learnt on train only) | "
         f"{np.mean(top == te_y):.3f} | {o_acc:.3f} | {o_id:.3f} | {o_ood:.3f} | "
         f"{o_pooled:.3f} |"
     )
@@ -216,7 +217,7 @@ def bench_spanish(lines, failures):
     tr_x, tr_y = read_tsv(SPANISH / "train-es.tsv")
     te_x, te_y = read_tsv(SPANISH / "eval-es.tsv")
     te_y = np.array(te_y)
-    result = train(list(zip(tr_x, tr_y, strict=True)), random_state=0)
+    result = evaluate(list(zip(tr_x, tr_y, strict=True)), random_state=0)
     model = result.model
     pred, _, top = ours_predict(model, te_x)
     o_top1 = float(np.mean(top == te_y))
@@ -232,7 +233,7 @@ def bench_spanish(lines, failures):
     lines.append("| model | top-1 acc | acc at learnt threshold | answer rate |")
     lines.append("|---|---|---|---|")
     lines.append(
-        f"| pyme_ai.chat (threshold {model.threshold:.3f}) | {o_top1:.3f} | "
+        f"| pyme_ai.chat (threshold {model.threshold_:.3f}) | {o_top1:.3f} | "
         f"{o_acc:.3f} | {answered:.3f} |"
     )
     lines.append(
@@ -277,7 +278,7 @@ def bench_speed(lines, banking_model, queries):
         texts += x
         labels += y
     started = time.perf_counter()
-    big = train(list(zip(texts, labels, strict=True)), random_state=0)
+    big = evaluate(list(zip(texts, labels, strict=True)), random_state=0)
     train_s = time.perf_counter() - started
     lines.append("## Speed (one core)")
     lines.append("")
@@ -301,9 +302,14 @@ def bench_speed(lines, banking_model, queries):
 
 
 def main():
-    if not BANKING.is_dir() or not SPANISH.is_dir():
-        print(f"chat datasets not found under {DATA}: nothing to benchmark.")
-        return 0
+    missing = [str(path) for path in (BANKING, SPANISH) if not path.is_dir()]
+    if missing:
+        print(
+            f"bench/chat.py: chat datasets missing: {', '.join(missing)}. Put "
+            "BANKING77-OOS and Schuster 2019 (Spanish) under ../shared/datasets/chat.",
+            file=sys.stderr,
+        )
+        return 2
     lines, failures = ["# pyme_ai.chat benchmark", ""], []
     banking_model, queries = bench_banking(lines, failures)
     bench_spanish(lines, failures)

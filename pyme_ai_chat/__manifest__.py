@@ -3,7 +3,7 @@
 {
     "name": "AI for SMEs: Website Chat",
     "summary": "Website chat answering visitors from your own knowledge, with handoff",
-    "version": "18.0.1.0.0",
+    "version": "18.0.2.0.0",
     "category": "Website/Website",
     "author": "pyme_ai contributors",
     "website": "https://github.com/pyme-ai/pyme_ai",

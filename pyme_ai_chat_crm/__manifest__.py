@@ -3,7 +3,7 @@
 {
     "name": "AI for SMEs: Website Chat Leads",
     "summary": "Website chat contact requests become CRM leads with the transcript",
-    "version": "18.0.1.0.0",
+    "version": "18.0.2.0.0",
     "category": "Sales/CRM",
     "author": "pyme_ai contributors",
     "website": "https://github.com/pyme-ai/pyme_ai",

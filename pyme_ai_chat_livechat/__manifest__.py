@@ -4,7 +4,7 @@
     "name": "AI for SMEs: Website Chat to Live Chat",
     "summary": "Hand website chat visitors to an online live chat operator, "
     "with the transcript",
-    "version": "18.0.1.0.0",
+    "version": "18.0.2.0.0",
     "category": "Website/Live Chat",
     "author": "pyme_ai contributors",
     "website": "https://github.com/pyme-ai/pyme_ai",

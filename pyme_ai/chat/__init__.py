@@ -2,10 +2,11 @@
 
 Public API (what the Odoo adapter calls)::
 
-    result = train(examples, random_state=0)      # -> pyme_ai.training.TrainingResult
-    model = result.model                          # ChatModel
+    result = evaluate(examples, random_state=0)   # -> pyme_ai.training.TrainingResult
+    model = result.model                          # a fitted ChatModel
     model.answer("¿abren el domingo?")            # {"intent", "confidence", "lang"}
-    model.answer_batch(texts)
+    model.predict(texts)                          # one such dict per text
+    search_terms("¿Cuánto cuesta la mesa?")       # ["mesa"]: product look-ups
 """
 
 from .data import (
@@ -16,6 +17,6 @@ from .data import (
     TooFewVariantsError,
     read_jsonl,
 )
-from .lang import detect_language
-from .model import ChatModel, choose_threshold, train
-from .text import normalize, stem
+from .lang import LANG_MIN_CONFIDENCE, LANGUAGES, detect_language
+from .model import ChatModel, answer_metrics, choose_threshold, evaluate
+from .text import fold, normalize, search_terms, stem

@@ -21,9 +21,9 @@ import sys
 
 from .. import persistence
 from ..cli import KEY_HELP, CommandError, cli_key
-from .data import OOS_LABEL, ChatDataError, is_oos, read_jsonl
-from .lang import LANGUAGES, detect_language
-from .model import ChatModel, train
+from .data import OOS_LABEL, ChatDataError, read_jsonl
+from .lang import LANGUAGES
+from .model import ChatModel, answer_metrics, evaluate
 
 
 def register(subparsers):
@@ -75,17 +75,16 @@ def _usage(parser):
 
 def _load_model(path):
     try:
-        model = persistence.load(path, cli_key())
+        return persistence.load(path, cli_key(), kind=ChatModel.kind)
+    except persistence.WrongKindError:
+        raise CommandError(f"{path}: not a chat model") from None
     except persistence.PersistenceError as exc:
         raise CommandError(f"{path}: {exc}") from None
-    if not isinstance(model, ChatModel):
-        raise CommandError(f"{path}: not a chat model")
-    return model
 
 
 def _train(path, seed):
     try:
-        return train(read_jsonl(path, require=("text", "intent")), random_state=seed)
+        return evaluate(read_jsonl(path, require=("text", "intent")), random_state=seed)
     except ChatDataError as exc:
         raise CommandError(
             f"{path}: {exc}" if path not in str(exc) else str(exc)
@@ -101,15 +100,13 @@ def cmd_train(args):
         cli_key(),
         metadata={
             "capability": "chat",
-            "intents": len(model.intents),
-            "threshold": model.threshold,
-            "metrics": _jsonable(result.metrics),
+            "intents": len(model.intents_),
+            "threshold": model.threshold_,
+            "metrics": result.metrics,
         },
     )
     if args.json:
-        print(
-            json.dumps({"metrics": _jsonable(result.metrics), "report": result.report})
-        )
+        print(json.dumps({"metrics": result.metrics, "report": result.report}))
         return 0
     m = result.metrics
     print(f"model written to {args.model}")
@@ -139,7 +136,7 @@ def cmd_answer(args):
         rows = read_jsonl(args.queries)
     except ChatDataError as exc:
         raise CommandError(str(exc)) from None
-    answers = model.answer_batch([r["text"] for r in rows], threshold=args.threshold)
+    answers = model.predict([r["text"] for r in rows], threshold=args.threshold)
     lines = [
         json.dumps(
             {
@@ -160,52 +157,6 @@ def cmd_answer(args):
     return 0
 
 
-def evaluate_answers(model, rows, threshold=None):
-    """Metrics for labelled query rows (``text``, ``intent``; ``lang`` optional).
-
-    A true intent the model does not know counts as out of scope (it cannot answer it).
-    """
-    answers = model.answer_batch([r["text"] for r in rows], threshold=threshold)
-    known = set(model.intents)
-    groups = {"all": {"in": [], "in_top": [], "in_answered": [], "oos": []}}
-    unknown = set()
-    top_names, _ = model.confidences([r["text"] for r in rows])
-    for row, a, top in zip(rows, answers, top_names, strict=True):
-        truth = row.get("intent")
-        lang = row.get("lang") or detect_language(row["text"], model.default_lang)[0]
-        for key in ("all", lang):
-            g = groups.setdefault(
-                key, {"in": [], "in_top": [], "in_answered": [], "oos": []}
-            )
-            if is_oos(truth) or str(truth) not in known:
-                g["oos"].append(a["intent"] is None)
-            else:
-                g["in"].append(a["intent"] == str(truth))
-                g["in_top"].append(top == str(truth))
-                g["in_answered"].append(a["intent"] is not None)
-        if not is_oos(truth) and str(truth) not in known:
-            unknown.add(str(truth))
-    out = {}
-    for key, g in groups.items():
-        out[key] = {
-            "n_in_scope": len(g["in"]),
-            "n_out_of_scope": len(g["oos"]),
-            "in_scope_accuracy": _mean(g["in"]),
-            "top1_accuracy": _mean(g["in_top"]),
-            "answer_rate": _mean(g["in_answered"]),
-            "oos_recall": _mean(g["oos"]),
-        }
-    return {
-        "threshold": model.threshold if threshold is None else threshold,
-        "metrics": out,
-        "unknown_test_intents": sorted(unknown),
-    }
-
-
-def _mean(values):
-    return sum(values) / len(values) if values else None
-
-
 def cmd_evaluate(args):
     model = (
         _train(args.train, args.seed).model if args.train else _load_model(args.model)
@@ -216,7 +167,7 @@ def cmd_evaluate(args):
         raise CommandError(str(exc)) from None
     if not rows:
         raise CommandError(f"{args.test}: no queries")
-    result = evaluate_answers(model, rows, args.threshold)
+    result = answer_metrics(model, rows, threshold=args.threshold)
     if args.json:
         print(json.dumps(result))
         return 0
@@ -249,9 +200,3 @@ def cmd_evaluate(args):
 
 def _fmt(value):
     return "-" if value is None else f"{value:.3f}"
-
-
-def _jsonable(metrics):
-    return {
-        k: (None if isinstance(v, float) and v != v else v) for k, v in metrics.items()
-    }

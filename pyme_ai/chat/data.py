@@ -11,6 +11,7 @@ import json
 from collections import Counter
 from dataclasses import dataclass, field
 
+from ..base import PymeAiError
 from .lang import LANGUAGES
 
 OOS_LABEL = "__oos__"
@@ -18,7 +19,7 @@ MIN_INTENTS = 2
 MIN_VARIANTS = 3
 
 
-class ChatDataError(ValueError):
+class ChatDataError(PymeAiError):
     """Training or query data that cannot be used."""
 
 
@@ -53,7 +54,9 @@ class Examples:
     oos_texts: list = field(default_factory=list)
 
 
-def _as_triple(item, index):
+def split_example(item, index=1):
+    """``(text, intent, lang)`` of one example (a dict or a 2-3 tuple); ``index``
+    numbers it in error messages."""
     if isinstance(item, dict):
         if "text" not in item:
             raise ChatDataError(f"example {index}: missing 'text'")
@@ -73,7 +76,7 @@ def prepare_examples(examples):
         raise EmptyTrainingDataError("no training examples given")
     texts, intents, langs, oos = [], [], [], []
     for index, item in enumerate(examples, 1):
-        text, intent, lang = _as_triple(item, index)
+        text, intent, lang = split_example(item, index)
         if not isinstance(text, str):
             raise ChatDataError(f"example {index}: 'text' must be a string")
         if not text.strip():

@@ -14,9 +14,13 @@ from __future__ import annotations
 import math
 from functools import lru_cache
 
+from ..base import PymeAiError
 from .text import normalize
 
 LANGUAGES = ("es", "en")
+#: Below this confidence a caller should fall back to a default language (the FAQ's
+#: main language, the page's language).
+LANG_MIN_CONFIDENCE = 0.7
 
 
 def _word_set(words):
@@ -168,7 +172,7 @@ def detect_language(text, default="es"):
     and approaches 1 as evidence accumulates.
     """
     if default not in LANGUAGES:
-        raise ValueError(
+        raise PymeAiError(
             f"default language must be one of {LANGUAGES}, not {default!r}"
         )
     score = language_scores(text)

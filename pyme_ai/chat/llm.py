@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import re
 import time
-import unicodedata
+
+from ..base import PymeAiError
+from .text import fold
 
 SYSTEM_PROMPT = (
     "You rewrite a business's FAQ answer for a visitor of its website. Use only the "
@@ -39,13 +41,8 @@ _NUMBER_WORDS = frozenset(
 )
 
 
-class LLMError(Exception):
+class LLMError(PymeAiError):
     """The generative backend could not produce a reply."""
-
-
-def _fold(text):
-    text = unicodedata.normalize("NFKD", str(text).casefold())
-    return "".join(ch for ch in text if not unicodedata.combining(ch))
 
 
 def _numbers(text):
@@ -58,7 +55,7 @@ def guard(generated, source):
     otherwise the reason for rejecting it."""
     if not generated or not generated.strip():
         return "empty reply"
-    gen, src = _fold(generated), _fold(source)
+    gen, src = fold(generated), fold(source)
     src_numbers = _numbers(src)
     src_digits = {"".join(n) for n in src_numbers} | {g for n in src_numbers for g in n}
     for number in _numbers(gen):
@@ -97,9 +94,9 @@ class LLMClient:
         max_tokens=300,
     ):
         if not base_url or not model:
-            raise ValueError("an LLM backend needs a base URL and a model name")
+            raise PymeAiError("an LLM backend needs a base URL and a model name")
         if timeout <= 0 or max_retries < 0 or max_retries > 5:
-            raise ValueError("timeout must be > 0 and max_retries between 0 and 5")
+            raise PymeAiError("timeout must be > 0 and max_retries between 0 and 5")
         self.url = base_url.rstrip("/") + "/chat/completions"
         self.model = model
         self.api_key = api_key

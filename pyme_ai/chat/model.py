@@ -1,5 +1,9 @@
-"""FAQ / intent model: ``train`` -> ``TrainingResult`` whose ``model.answer(text)``
-returns ``{"intent": name or None, "confidence": float, "lang": "es"|"en"}``.
+"""FAQ / intent model on the engine's estimator protocol::
+
+    model = ChatModel(random_state=0).fit(examples)
+    model.predict(texts)      # [{"intent": name or None, "confidence", "lang"}, ...]
+    model.answer(text)        # one of those
+    result = evaluate(examples, random_state=0)   # TrainingResult, held-out metrics
 
 How the "I don't know" threshold is learnt, with in-scope data only
 -------------------------------------------------------------------
@@ -16,7 +20,8 @@ A meta-model learns, from the scorer's features, the probability that an answer 
 out-of-scope weighted to an equal share of the in-scope weight). Its out-of-fold
 probabilities pick the threshold that maximises the mean of in-scope accuracy (answered
 and right) and out-of-scope recall (refused); that estimate is also what ``metrics``
-report. Finally the scorer is refitted on everything and the meta-model on all rows.
+report (``cv_metrics_``, returned by ``evaluate``). Finally the scorer is refitted on
+everything and the meta-model on all rows.
 """
 
 from __future__ import annotations
@@ -30,14 +35,15 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
+from ..base import Estimator
 from ..training import TrainingResult
-from .data import OOS_LABEL, prepare_examples
+from .data import OOS_LABEL, ChatDataError, is_oos, prepare_examples, split_example
 from .features import FEATURE_NAMES, Scorer
-from .lang import LANGUAGES, detect_language
+from .lang import LANG_MIN_CONFIDENCE, LANGUAGES, detect_language
 from .offtopic import OFFTOPIC_EN, OFFTOPIC_ES
 from .text import normalize
 
-__all__ = ["ChatModel", "train", "choose_threshold"]
+__all__ = ["ChatModel", "answer_metrics", "choose_threshold", "evaluate"]
 
 #: Rows of in-scope held-out variants to collect before stopping cross-validation early.
 EVAL_BUDGET = 3000
@@ -48,8 +54,6 @@ OFFTOPIC_MAX_SIMILARITY = 0.5
 GBM_MIN_ROWS = 300
 GBM_TREES = 100
 GBM_LEARNING_RATE = 0.1
-#: Language detection below this confidence falls back to the FAQ's main language.
-LANG_MIN_CONFIDENCE = 0.7
 
 KIND_IN, KIND_HELDOUT_INTENT, KIND_OFFTOPIC, KIND_LABELLED_OOS = 0, 1, 2, 3
 KIND_NAMES = {
@@ -59,36 +63,142 @@ KIND_NAMES = {
 }
 
 
-class ChatModel:
-    """A trained FAQ model. Pickle it with ``pyme_ai.persistence``."""
+class ChatModel(Estimator):
+    """FAQ model: which intent a visitor's question is about, or "I don't know".
 
-    def __init__(self, intents, scorer, meta, threshold, languages, default_lang):
-        self.intents = list(intents)
-        self.scorer = scorer
-        self.meta = meta
-        self.threshold = float(threshold)
-        self.languages = languages  # intent -> sorted list of languages with variants
-        self.default_lang = default_lang
+    Hyperparameters: ``random_state``; ``n_folds``, the cross-validation folds the
+    threshold is learnt on (fewer when an intent has fewer variants); ``threshold``,
+    a confidence threshold to force instead of the learnt one (None).
 
+    ``fit(examples)``: dicts ``{"text", "intent", "lang" (optional)}`` or ``(text,
+    intent[, lang])`` tuples; intent ``None``/``"__oos__"`` marks an out-of-scope
+    example (used only to tune the threshold). Needs >= 2 intents with >= 3 variants
+    each (``TooFewIntentsError``, ``TooFewVariantsError``, ``EmptyTrainingDataError``;
+    all ``ChatDataError``, a ``PymeAiError``).
+
+    Fitted attributes: ``intents_``, ``threshold_`` (in use), ``learnt_threshold_``,
+    ``languages_`` (intent -> languages with variants), ``default_lang_`` (the FAQ's
+    main language), ``cv_metrics_`` / ``cv_report_`` (held-out estimate, see the
+    module docstring) and the fitted parts ``scorer_`` and ``meta_``. Pickle it with
+    ``pyme_ai.persistence``.
+    """
+
+    kind = "website_chat"
+    _fitted_attribute = "scorer_"
+
+    def __init__(self, *, random_state=0, n_folds=5, threshold=None):
+        self.random_state = random_state
+        self.n_folds = n_folds
+        self.threshold = threshold
+
+    # ------------------------------------------------------------------ fitting
+    def fit(self, examples):
+        started = time.perf_counter()
+        random_state = self.random_state
+        data = prepare_examples(examples)
+        rng = np.random.default_rng(random_state)
+        intents = sorted(set(data.intents))
+        code_of = {name: i for i, name in enumerate(intents)}
+        codes = np.array([code_of[name] for name in data.intents])
+        langs = np.array(
+            [
+                lang or detect_language(text)[0]
+                for text, lang in zip(data.texts, data.langs, strict=True)
+            ]
+        )
+        lang_counts = Counter(langs.tolist())
+        default_lang = "es" if lang_counts["es"] >= lang_counts["en"] else "en"
+
+        final = Scorer(random_state).fit(data.texts, codes)
+        negatives = {KIND_OFFTOPIC: _offtopic_negatives(final, set(lang_counts))}
+        if data.oos_texts:
+            negatives[KIND_LABELLED_OOS] = list(data.oos_texts)
+        fewest = Counter(codes.tolist()).most_common()[-1][1]
+        n_folds = int(max(2, min(self.n_folds, fewest)))
+        feats, correct, kinds, fold_ids, sources = _cross_validate(
+            data.texts, codes, negatives, n_folds, rng, random_state
+        )
+        labels = (correct & (kinds == KIND_IN)).astype(int)
+        oof = _out_of_fold_confidence(feats, labels, kinds, fold_ids, random_state)
+        if (kinds != KIND_IN).any():
+            learnt = choose_threshold(oof, correct, kinds)
+        else:  # nothing out of scope to learn from: keep 95% of the right answers
+            right = oof[(kinds == KIND_IN) & correct]
+            learnt = (
+                float(np.quantile(right, 0.05, method="lower")) if right.size else 0.5
+            )
+        chosen = learnt if self.threshold is None else float(self.threshold)
+        meta = _fit_meta(feats, labels, kinds, random_state)
+
+        self.intents_ = intents
+        self.scorer_ = final
+        self.meta_ = meta
+        self.threshold_ = chosen
+        self.learnt_threshold_ = learnt
+        self.languages_ = {
+            name: sorted(set(langs[codes == code].tolist()))
+            for name, code in code_of.items()
+        }
+        self.default_lang_ = default_lang
+        self.n_rows_ = len(data.texts) + len(data.oos_texts)
+
+        metrics = _rates(oof, correct, kinds, chosen)
+        ins = kinds == KIND_IN
+        metrics["top1_accuracy"] = float(correct[ins].mean())
+        metrics["balanced_score"] = (
+            (metrics["in_scope_accuracy"] + metrics["oos_recall"]) / 2
+            if metrics["oos_recall"] is not None
+            else None
+        )
+        metrics["threshold"] = chosen
+        row_langs = np.where(sources >= 0, langs[np.maximum(sources, 0)], "")
+        metrics.update(_per_language(oof, correct, kinds, row_langs, chosen))
+        metrics["n_intents"] = len(intents)
+        metrics["n_examples"] = len(data.texts)
+        self.cv_metrics_ = metrics
+        self.cv_report_ = {
+            "learnt_threshold": learnt,
+            "meta_model": type(meta).__name__ if meta is not None else None,
+            "folds_scored": int(len(np.unique(fold_ids))),
+            "n_folds": n_folds,
+            "heldout_rows": {
+                "in_scope": int(ins.sum()),
+                **{name: int((kinds == k).sum()) for k, name in KIND_NAMES.items()},
+            },
+            "offtopic_used": len(negatives[KIND_OFFTOPIC]),
+            "labelled_oos_examples": len(data.oos_texts),
+            "oos_label": OOS_LABEL,
+            "intent_variants": {
+                name: int((codes == c).sum()) for name, c in code_of.items()
+            },
+            "languages": dict(lang_counts),
+            "default_lang": default_lang,
+            "training_seconds": round(time.perf_counter() - started, 3),
+        }
+        return self
+
+    # ------------------------------------------------------------------ answering
     def confidences(self, texts):
         """``(predicted intent names, confidences)`` before applying the threshold."""
-        codes, feats, _ = self.scorer.score(list(texts))
-        conf = _meta_predict(self.meta, feats)
-        return [self.intents[c] for c in codes], conf
+        self.check_fitted()
+        codes, feats, _ = self.scorer_.score(list(texts))
+        conf = _meta_predict(self.meta_, feats)
+        return [self.intents_[c] for c in codes], conf
 
-    def answer_batch(self, texts, *, threshold=None):
-        """One answer dict per text (see ``answer``)."""
+    def predict(self, texts, *, threshold=None):
+        """One answer dict per text (see ``answer``), in order."""
+        self.check_fitted()
         texts = [t if isinstance(t, str) else "" for t in texts]
         if not texts:
             return []
-        threshold = self.threshold if threshold is None else float(threshold)
+        threshold = self.threshold_ if threshold is None else float(threshold)
         names, conf = self.confidences(texts)
         out = []
         for text, name, c in zip(texts, names, conf, strict=True):
             c = float(c) if normalize(text) else 0.0
-            lang, lang_conf = detect_language(text, default=self.default_lang)
+            lang, lang_conf = detect_language(text, default=self.default_lang_)
             if lang_conf < LANG_MIN_CONFIDENCE:
-                lang = self.default_lang
+                lang = self.default_lang_
             out.append(
                 {
                     "intent": name if c >= threshold else None,
@@ -102,17 +212,120 @@ class ChatModel:
         """``{"intent": name or None, "confidence": 0..1, "lang": "es"|"en"}``.
 
         ``intent`` is None ("I don't know") when the confidence is below ``threshold``
-        (default: the one learnt at training time). ``confidence`` estimates the
-        probability that the intent is right. ``lang`` is the visitor's language (the
-        FAQ's main language when the message is too short to tell).
+        (default: ``threshold_``). ``confidence`` estimates the probability that the
+        intent is right. ``lang`` is the visitor's language (the FAQ's main language
+        when the message is too short to tell).
         """
-        return self.answer_batch([text], threshold=threshold)[0]
+        return self.predict([text], threshold=threshold)[0]
+
+    def explain(self, texts):
+        """Per text: the best intent before the threshold, its confidence, the
+        threshold and whether it was refused (``{"top_intent", "confidence",
+        "threshold", "refused"}``)."""
+        texts = [t if isinstance(t, str) else "" for t in texts]
+        if not texts:
+            return []
+        names, conf = self.confidences(texts)
+        out = []
+        for text, name, c in zip(texts, names, conf, strict=True):
+            c = float(c) if normalize(text) else 0.0
+            out.append(
+                {
+                    "top_intent": name,
+                    "confidence": c,
+                    "threshold": self.threshold_,
+                    "refused": c < self.threshold_,
+                }
+            )
+        return out
+
+    def score(self, examples, *, threshold=None):
+        """In-scope accuracy on labelled ``examples`` (answered with the right
+        intent); see ``answer_metrics`` for the other metrics."""
+        metrics = answer_metrics(self, examples, threshold=threshold)["metrics"]["all"]
+        if metrics["in_scope_accuracy"] is None:
+            raise ChatDataError("no in-scope example to score: label some intents")
+        return metrics["in_scope_accuracy"]
 
     def __repr__(self):
+        params = super().__repr__()
+        if not self.is_fitted:
+            return params
         return (
-            f"ChatModel({len(self.intents)} intents, threshold={self.threshold:.3f}, "
-            f"default_lang={self.default_lang!r})"
+            f"{params[:-1]}; {len(self.intents_)} intents, "
+            f"threshold_={self.threshold_:.3f}, default_lang_={self.default_lang_!r})"
         )
+
+
+def evaluate(examples, **hyperparameters):
+    """Fit a ``ChatModel`` and report its held-out estimate as a ``TrainingResult``.
+
+    ``model`` is fitted on all examples; ``metrics`` are estimated on held-out
+    variants and intents while learning the threshold (see the module docstring);
+    ``primary_metric`` is ``"in_scope_accuracy"`` (share of held-out in-scope
+    questions answered with the right intent at the chosen threshold).
+    """
+    model = ChatModel(**hyperparameters).fit(examples)
+    return TrainingResult(
+        model=model,
+        metrics=dict(model.cv_metrics_),
+        primary_metric="in_scope_accuracy",
+        higher_is_better=True,
+        n_rows=model.n_rows_,
+        report=dict(model.cv_report_),
+    )
+
+
+def answer_metrics(model, examples, *, threshold=None):
+    """Metrics of ``model`` on labelled queries, overall and per language.
+
+    ``examples`` like ``fit`` takes (intent ``None``/``"__oos__"`` = out of scope).
+    A true intent the model does not know counts as out of scope (it cannot answer
+    it). Returns ``{"threshold", "metrics": {"all"|lang: {n_in_scope,
+    n_out_of_scope, in_scope_accuracy, top1_accuracy, answer_rate, oos_recall}},
+    "unknown_test_intents"}``; a rate is None without rows to compute it on.
+    """
+    rows = [split_example(item, index) for index, item in enumerate(examples, 1)]
+    texts = [text if isinstance(text, str) else "" for text, __, __ in rows]
+    answers = model.predict(texts, threshold=threshold)
+    top_names, _ = model.confidences(texts) if texts else ([], [])
+    known = set(model.intents_)
+    empty = {"in": [], "in_top": [], "in_answered": [], "oos": []}
+    groups = {"all": {key: [] for key in empty}}
+    unknown = set()
+    for (text, truth, lang), a, top in zip(rows, answers, top_names, strict=True):
+        lang = lang or detect_language(text, model.default_lang_)[0]
+        out_of_scope = is_oos(truth) or str(truth) not in known
+        for key in ("all", lang):
+            g = groups.setdefault(key, {k: [] for k in empty})
+            if out_of_scope:
+                g["oos"].append(a["intent"] is None)
+            else:
+                g["in"].append(a["intent"] == str(truth))
+                g["in_top"].append(top == str(truth))
+                g["in_answered"].append(a["intent"] is not None)
+        if out_of_scope and not is_oos(truth):
+            unknown.add(str(truth))
+    metrics = {
+        key: {
+            "n_in_scope": len(g["in"]),
+            "n_out_of_scope": len(g["oos"]),
+            "in_scope_accuracy": _mean(g["in"]),
+            "top1_accuracy": _mean(g["in_top"]),
+            "answer_rate": _mean(g["in_answered"]),
+            "oos_recall": _mean(g["oos"]),
+        }
+        for key, g in groups.items()
+    }
+    return {
+        "threshold": model.threshold_ if threshold is None else threshold,
+        "metrics": metrics,
+        "unknown_test_intents": sorted(unknown),
+    }
+
+
+def _mean(values):
+    return sum(values) / len(values) if values else None
 
 
 # --- meta-model
@@ -188,7 +401,7 @@ def choose_threshold(conf, correct, kinds):
     ins = kinds == KIND_IN
     oos_kinds = [k for k in KIND_NAMES if (kinds == k).any()]
     if not ins.any() or not oos_kinds:
-        raise ValueError("need in-scope and out-of-scope rows to choose a threshold")
+        raise ChatDataError("need in-scope and out-of-scope rows to choose a threshold")
     # gain of accepting each row: + for a right in-scope answer, - for an OOS row
     gain = np.where(ins & correct, 0.5 / ins.sum(), 0.0)
     for k in oos_kinds:
@@ -318,104 +531,3 @@ def _per_language(conf, correct, kinds, langs, threshold):
                 ((conf >= threshold) & correct)[mask].mean()
             )
     return out
-
-
-def train(examples, *, random_state=0, n_folds=5, threshold=None):
-    """Train an FAQ model from (question variant -> intent) examples.
-
-    ``examples``: dicts ``{"text", "intent", "lang" (optional)}`` or
-    ``(text, intent[, lang])`` tuples; intent ``None``/``"__oos__"`` marks an
-    out-of-scope example (used only to tune the threshold). Needs >= 2 intents with >= 3
-    variants each (``TooFewIntentsError``, ``TooFewVariantsError``,
-    ``EmptyTrainingDataError``; all ``ChatDataError``, a ValueError).
-    ``threshold``: force a confidence threshold instead of the learnt one.
-
-    Returns a ``TrainingResult``: ``model`` is a ``ChatModel``; ``metrics`` are
-    estimated on held-out variants (see the module docstring); ``primary_metric`` is
-    ``"in_scope_accuracy"`` (share of held-out in-scope questions answered with the
-    right intent at the chosen threshold).
-    """
-    started = time.perf_counter()
-    data = prepare_examples(examples)
-    rng = np.random.default_rng(random_state)
-    intents = sorted(set(data.intents))
-    code_of = {name: i for i, name in enumerate(intents)}
-    codes = np.array([code_of[name] for name in data.intents])
-    langs = np.array(
-        [
-            lang or detect_language(text)[0]
-            for text, lang in zip(data.texts, data.langs, strict=True)
-        ]
-    )
-    lang_counts = Counter(langs.tolist())
-    default_lang = "es" if lang_counts["es"] >= lang_counts["en"] else "en"
-
-    final = Scorer(random_state).fit(data.texts, codes)
-    negatives = {KIND_OFFTOPIC: _offtopic_negatives(final, set(lang_counts))}
-    if data.oos_texts:
-        negatives[KIND_LABELLED_OOS] = list(data.oos_texts)
-    n_folds = int(max(2, min(n_folds, Counter(codes.tolist()).most_common()[-1][1])))
-    feats, correct, kinds, fold_ids, sources = _cross_validate(
-        data.texts, codes, negatives, n_folds, rng, random_state
-    )
-    labels = (correct & (kinds == KIND_IN)).astype(int)
-    oof = _out_of_fold_confidence(feats, labels, kinds, fold_ids, random_state)
-    if (kinds != KIND_IN).any():
-        learnt = choose_threshold(oof, correct, kinds)
-    else:  # nothing out of scope to learn from: keep 95% of the right answers
-        right = oof[(kinds == KIND_IN) & correct]
-        learnt = float(np.quantile(right, 0.05, method="lower")) if right.size else 0.5
-    chosen = learnt if threshold is None else float(threshold)
-    meta = _fit_meta(feats, labels, kinds, random_state)
-
-    model = ChatModel(
-        intents,
-        final,
-        meta,
-        chosen,
-        {
-            name: sorted(set(langs[codes == code].tolist()))
-            for name, code in code_of.items()
-        },
-        default_lang,
-    )
-    metrics = _rates(oof, correct, kinds, chosen)
-    ins = kinds == KIND_IN
-    metrics["top1_accuracy"] = float(correct[ins].mean())
-    metrics["balanced_score"] = (
-        (metrics["in_scope_accuracy"] + metrics["oos_recall"]) / 2
-        if metrics["oos_recall"] is not None
-        else None
-    )
-    metrics["threshold"] = chosen
-    row_langs = np.where(sources >= 0, langs[np.maximum(sources, 0)], "")
-    metrics.update(_per_language(oof, correct, kinds, row_langs, chosen))
-    metrics["n_intents"] = len(intents)
-    metrics["n_examples"] = len(data.texts)
-    report = {
-        "learnt_threshold": learnt,
-        "meta_model": type(meta).__name__ if meta is not None else None,
-        "folds_scored": int(len(np.unique(fold_ids))),
-        "n_folds": n_folds,
-        "heldout_rows": {
-            "in_scope": int(ins.sum()),
-            **{name: int((kinds == k).sum()) for k, name in KIND_NAMES.items()},
-        },
-        "offtopic_used": len(negatives[KIND_OFFTOPIC]),
-        "labelled_oos_examples": len(data.oos_texts),
-        "oos_label": OOS_LABEL,
-        "intent_variants": {
-            name: int((codes == c).sum()) for name, c in code_of.items()
-        },
-        "languages": dict(lang_counts),
-        "default_lang": default_lang,
-        "training_seconds": round(time.perf_counter() - started, 3),
-    }
-    return TrainingResult(
-        model=model,
-        metrics=metrics,
-        primary_metric="in_scope_accuracy",
-        higher_is_better=True,
-        n_rows=len(data.texts) + len(data.oos_texts),
-        report=report,
-    )

@@ -13,6 +13,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from ..base import PymeAiError
+
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 _REPEATS = re.compile(r"([a-z])\1+")
 _SPLIT_DIGITS = re.compile(r"(?<=[a-z])(?=[0-9])|(?<=[0-9])(?=[a-z])")
@@ -146,8 +148,8 @@ def stems(text):
     return [stem(w) for w in words(text)]
 
 
-#: Spanish and English function words (normalised); everything else counts as content.
-STOPWORDS = frozenset(
+#: Spanish function words (normalised); everything else counts as content.
+STOPWORDS_ES = frozenset(
     normalize(w)
     for w in """
     a al algo algun alguna alguno como con cual cuales cuando de del desde donde el ella
@@ -155,9 +157,80 @@ STOPWORDS = frozenset(
     los mas me mi mis muy no nos o para pero por porque puedo puede pueden que quien se
     ser si sin sobre soy su sus te tengo tiene tienen tu tus un una uno unos unas usted
     y ya yo vosotros teneis podeis estais sois
+    """.split()
+)
+#: English function words (normalised).
+STOPWORDS_EN = frozenset(
+    normalize(w)
+    for w in """
     about an and any are as at be been but by can could did do does for from had has
     have he her his how i if in into is it its just me my no not of on or our out she so
     some than that the their them then there these they this those to up us was we were
     what when where which who why will with would you your yours
     """.split()
 )
+#: Both lists: the scorer's "content word" features use this set.
+STOPWORDS = STOPWORDS_ES | STOPWORDS_EN
+
+#: Words that ask rather than name something (question words, price and request
+#: words, greetings): never search terms. Normalised.
+_QUERY_WORDS = {
+    "es": frozenset(
+        normalize(w)
+        for w in """
+        qué cuál cuáles cuánto cuánta cuántos cuántas cómo dónde cuándo quién quiénes
+        adónde precio precios cuesta cuestan costar vale valen coste costo tarifa
+        tarifas importe quiero quisiera querría saber gustaría podría podrían tenéis
+        venden vendéis hola buenas buenos días tardes noches gracias favor
+        """.split()
+    ),
+    "en": frozenset(
+        normalize(w)
+        for w in """
+        what whats which how much many where when who why price prices cost costs
+        costing want would like know please hello hi hey thanks sell
+        """.split()
+    ),
+}
+SEARCH_STOPWORDS = {
+    "es": STOPWORDS_ES | _QUERY_WORDS["es"],
+    "en": STOPWORDS_EN | _QUERY_WORDS["en"],
+}
+_TERM = re.compile(r"[^\W_]+")
+
+
+def fold(text):
+    """Lowercase, accent-free ``text``, letters otherwise untouched ("Sofá" -> "sofa";
+    unlike ``normalize`` repeats stay, so "silla" can still be looked up)."""
+    return strip_accents(str(text).casefold())
+
+
+def search_terms(text, lang=None, *, keep_accents=False, min_length=3, limit=8):
+    """Content words of a visitor's question, to look things up by name.
+
+    "¿Cuánto cuesta la mesa?" -> ``["mesa"]``: words are lowercased and accent-folded,
+    and stop words, question words and price/request words of ``lang`` ("es", "en",
+    None = both) are dropped whatever their accents; so are words shorter than
+    ``min_length`` and repeats. At most ``limit`` terms, in question order.
+    ``keep_accents=True`` returns the same terms (same count and order) as first
+    written, accents kept: to also match names stored with accents where the
+    database compares them.
+    """
+    if lang is None:
+        stop = SEARCH_STOPWORDS["es"] | SEARCH_STOPWORDS["en"]
+    elif lang in SEARCH_STOPWORDS:
+        stop = SEARCH_STOPWORDS[lang]
+    else:
+        raise PymeAiError(
+            f"language must be one of {', '.join(SEARCH_STOPWORDS)} or None, "
+            f"not {lang!r}"
+        )
+    terms = {}  # folded -> as returned
+    for word in _TERM.findall(str(text or "").casefold()):
+        folded = strip_accents(word)
+        if len(folded) < min_length or normalize(folded) in stop:
+            continue
+        terms.setdefault(folded, word if keep_accents else folded)
+        if len(terms) >= limit:
+            break
+    return list(terms.values())

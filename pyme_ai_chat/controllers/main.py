@@ -14,7 +14,9 @@ from odoo import http
 from odoo.exceptions import ValidationError
 from odoo.http import request
 
-from pyme_ai.chat import detect_language
+from odoo.addons.pyme_ai_base.tools import ai_param
+
+from pyme_ai.chat import LANG_MIN_CONFIDENCE, detect_language
 
 from ..rate_limit import DEFAULT_RATE, RATE_PARAM, limiter
 
@@ -22,7 +24,6 @@ MAX_MESSAGE_LENGTH = 500
 MAX_TOKEN_LENGTH = 64
 #: Every visitor of one address together may send this many times the visitor rate.
 IP_RATE_FACTOR = 5
-LANG_MIN_CONFIDENCE = 0.7
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _TOKEN_RE = re.compile(r"^[0-9a-f]{1,64}$")
 
@@ -44,7 +45,8 @@ PHRASES = {
 }
 
 
-def _error(code, status, message):
+def error_response(code, status, message):
+    """The JSON answer of a refused request (see the module docstring)."""
     return {"error": {"code": code, "status": status, "message": str(message)}}
 
 
@@ -56,11 +58,7 @@ class PymeAiChatController(http.Controller):
 
     def _rate_limited(self):
         """True when this visitor (session and address) sent too many requests."""
-        param = request.env["ir.config_parameter"].sudo().get_param(RATE_PARAM)
-        try:
-            rate = max(int(param), 1) if param else DEFAULT_RATE
-        except ValueError:
-            rate = DEFAULT_RATE
+        rate = ai_param(request.env, RATE_PARAM, DEFAULT_RATE, int, low=1)
         address = request.httprequest.remote_addr or "?"
         db = request.env.cr.dbname
         visitor_ok = limiter.allow((db, request.session.sid, address), rate)
@@ -68,7 +66,7 @@ class PymeAiChatController(http.Controller):
         return not (visitor_ok and address_ok)
 
     def _too_many(self):
-        return _error(
+        return error_response(
             "too_many_messages",
             429,
             request.env._("Too many messages; please wait a minute and try again."),
@@ -77,18 +75,18 @@ class PymeAiChatController(http.Controller):
     def _clean_text(self, value, name, limit):
         """``(text, None)`` or ``(None, error answer)``."""
         if not isinstance(value, str):
-            return None, _error(
+            return None, error_response(
                 "invalid_params",
                 400,
                 request.env._("The %(name)s must be a text.", name=name),
             )
         text = _CONTROL_CHARS.sub("", value).strip()
         if not text:
-            return None, _error(
+            return None, error_response(
                 "empty_message", 400, request.env._("Please write a message.")
             )
         if len(text) > limit:
-            return None, _error(
+            return None, error_response(
                 "message_too_long",
                 413,
                 request.env._(
@@ -208,7 +206,7 @@ class PymeAiChatController(http.Controller):
             return self._too_many()
         conversation = self._conversation(token)
         if not conversation:
-            return _error(
+            return error_response(
                 "unknown_conversation",
                 404,
                 request.env._("This conversation has expired; please start again."),
@@ -216,7 +214,7 @@ class PymeAiChatController(http.Controller):
         values = {"name": name, "email": email, "phone": phone}
         for key, value in values.items():
             if value is not None and not isinstance(value, str):
-                return _error(
+                return error_response(
                     "invalid_params",
                     400,
                     request.env._("The %(name)s must be a text.", name=key),
@@ -226,6 +224,6 @@ class PymeAiChatController(http.Controller):
                 name, email, phone, country_code=self._visitor_country()
             )
         except ValidationError as exc:
-            return _error("invalid_contact", 400, exc.args[0])
+            return error_response("invalid_contact", 400, exc.args[0])
         lang = conversation.lang or self._page_lang()
         return {"ok": True, "text": PHRASES[lang]["thanks"], **(extra or {})}

@@ -9,6 +9,7 @@ from odoo.exceptions import UserError
 from odoo.tools.translate import LazyTranslate
 
 from pyme_ai import chat as engine
+from pyme_ai.base import PymeAiError
 from pyme_ai.chat import llm
 
 _lt = LazyTranslate(__name__)
@@ -27,9 +28,31 @@ class PymeAiChatAssistant(models.AbstractModel):
     _inherit = "pyme.ai.capability"
     _description = "AI Website Chat"
 
-    _ai_kind = "website_chat"
+    _ai_kind = engine.ChatModel.kind
     _ai_kind_label = _lt("Website chat")
     _ai_train_cron_xmlid = "pyme_ai_chat.ir_cron_train_chat"
+    # answers are computed per visitor message: nothing to apply in batches
+    _ai_apply_mode = "none"
+    # Each training is scored on the FAQs of the moment: new questions and variants
+    # change the holdout, so scores are not comparable, and keeping an older model
+    # would ignore the knowledge the staff just added. A failed training still keeps
+    # the active model.
+    _ai_protect_active = False
+    _ai_metrics = {
+        "in_scope_accuracy": (_lt("In-scope accuracy"), "higher"),
+        "top1_accuracy": (_lt("Top-1 accuracy (before the threshold)"), "higher"),
+        "answer_rate": (_lt("Answer rate (known questions)"), "higher"),
+        "oos_recall": (_lt("Out-of-scope recall"), "higher"),
+        "heldout_intent_recall": (_lt("Uncovered topics refused"), "higher"),
+        "offtopic_recall": (_lt("Off-topic messages refused"), "higher"),
+        "labelled_oos_recall": (
+            _lt("Questions marked out of scope refused"),
+            "higher",
+        ),
+        "balanced_score": (_lt("Balanced score"), "higher"),
+        "in_scope_accuracy_es": (_lt("In-scope accuracy (Spanish)"), "higher"),
+        "in_scope_accuracy_en": (_lt("In-scope accuracy (English)"), "higher"),
+    }
 
     # ------------------------------------------------------------------ training
     def _ai_training_data(self):
@@ -44,21 +67,11 @@ class PymeAiChatAssistant(models.AbstractModel):
 
     def _ai_fit(self, data):
         try:
-            return engine.train(data, random_state=0)
+            return engine.evaluate(data, random_state=0)
         except engine.ChatDataError as exc:
             raise UserError(
                 self.env._("The chat FAQs cannot be learnt yet: %(reason)s", reason=exc)
             ) from None
-
-    def _ai_regression_reason(self, result, data):
-        """Never keep an older chat model for its holdout score.
-
-        Each training is scored on the FAQs of the moment: new questions and variants
-        change the holdout, so scores are not comparable, and keeping the older model
-        would ignore the knowledge the staff just added. A failed training still
-        keeps the active model (base behaviour).
-        """
-        return False
 
     @api.model
     def _queue_training(self):
@@ -83,7 +96,7 @@ class PymeAiChatAssistant(models.AbstractModel):
             "text": False,
             "intent": None,
             "confidence": 0.0,
-            "lang": lang if lang in ("es", "en") else "es",
+            "lang": lang if lang in engine.LANGUAGES else "es",
             "faq": self.env["pyme.ai.chat.faq"],
             "handoff": True,
             "source": "local",
@@ -120,15 +133,14 @@ class PymeAiChatAssistant(models.AbstractModel):
         return result
 
     def _llm_client(self):
-        params = self.env["ir.config_parameter"].sudo()
-        url = params.get_param(LLM_URL_PARAM)
-        model = params.get_param(LLM_MODEL_PARAM)
+        url = self._ai_param(LLM_URL_PARAM, "", str)
+        model = self._ai_param(LLM_MODEL_PARAM, "", str)
         if not url or not model:
             return None
         return llm.LLMClient(
             url,
             model,
-            api_key=params.get_param(LLM_KEY_PARAM) or None,
+            api_key=self._ai_param(LLM_KEY_PARAM, "", str) or None,
             timeout=LLM_TIMEOUT,
             max_retries=0,
         )
@@ -137,7 +149,7 @@ class PymeAiChatAssistant(models.AbstractModel):
         """The FAQ answer phrased by the optional LLM endpoint, else unchanged."""
         try:
             client = self._llm_client()
-        except ValueError:
+        except PymeAiError:  # incomplete settings: keep the local answer
             client = None
         if client is None:
             return None

@@ -16,6 +16,8 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import email_normalize, single_email_re
 
+from odoo.addons.pyme_ai_base.tools import ai_param
+
 from pyme_ai.sales.whatsapp import InvalidPhoneError, normalize_phone
 
 RETENTION_PARAM = "pyme_ai_chat.retention_days"
@@ -113,8 +115,7 @@ class PymeAiChatConversation(models.Model):
 
     # ------------------------------------------------------------------ logging
     def _anonymize_enabled(self):
-        value = self.env["ir.config_parameter"].sudo().get_param(ANONYMIZE_PARAM)
-        return value not in (None, False, "", "False", "0")
+        return ai_param(self.env, ANONYMIZE_PARAM, False, bool)
 
     def _log(self, author, body, **values):
         """Append a message; personal data is masked when anonymisation is on."""
@@ -238,31 +239,17 @@ class PymeAiChatConversation(models.Model):
         return {}
 
     def _responsible_user(self):
-        param = self.env["ir.config_parameter"].sudo().get_param(USER_PARAM)
-        user = (
-            self.env["res.users"].browse(int(param))
-            if param and param.isdigit()
-            else None
-        )
+        user_id = ai_param(self.env, USER_PARAM, 0, int)
+        user = self.env["res.users"].browse(user_id) if user_id > 0 else None
         if not user or not user.exists() or not user.active:
             user = self.env.ref("base.user_admin", raise_if_not_found=False)
         return user if user and user.active else self.env["res.users"]
 
     # ------------------------------------------------------------------ retention
     @api.model
-    def _retention_days(self):
-        value = self.env["ir.config_parameter"].sudo().get_param(RETENTION_PARAM)
-        try:
-            return (
-                int(value) if value not in (None, False, "") else DEFAULT_RETENTION_DAYS
-            )
-        except ValueError:
-            return DEFAULT_RETENTION_DAYS
-
-    @api.model
     def _cron_purge(self):
         """Delete conversations older than the retention period (0 = keep them)."""
-        days = self._retention_days()
+        days = ai_param(self.env, RETENTION_PARAM, DEFAULT_RETENTION_DAYS, int)
         if days <= 0:
             return
         domain = [("create_date", "<", fields.Datetime.now() - timedelta(days=days))]

@@ -8,18 +8,13 @@ answer is taken from the record in the visitor's language. Answers are plain tex
 """
 
 from odoo import api, fields, models
+from odoo.osv import expression
 from odoo.tools import format_amount
+
+from pyme_ai.chat import search_terms
 
 #: Answers seeded from company data are (re)computed by these intents.
 COMPANY_INTENTS = ("opening_hours", "address", "contact")
-#: Words ignored when looking for a product name in a price question.
-PRICE_STOPWORDS = frozenset(
-    """
-    precio precios cuesta cuestan cuanto cuanta vale valen coste costo tarifa el la
-    los las un una unos unas de del al por para que con sus su como the price prices
-    cost costs how much does is are of for a an what your you
-    """.split()
-)
 MAX_PRODUCTS = 3
 
 
@@ -95,14 +90,11 @@ class PymeAiChatFaq(models.Model):
         if "product.template" not in self.env:
             return False
         Product = self.env["product.template"].sudo()
-        words = [
-            word
-            for word in "".join(
-                ch if ch.isalnum() else " " for ch in (question or "").casefold()
-            ).split()
-            if len(word) >= 3 and word not in PRICE_STOPWORDS
-        ][:8]
-        if not words:
+        # accent-folded terms ("sofa"), and as typed ("sofá") for names stored with
+        # accents when the database compares them
+        terms = search_terms(question, self.lang)
+        typed = search_terms(question, self.lang, keep_accents=True)
+        if not terms:
             return False
         domain = [
             ("sale_ok", "=", True),
@@ -111,8 +103,11 @@ class PymeAiChatFaq(models.Model):
         if "is_published" in Product._fields:
             domain.append(("is_published", "=", True))
         scored = {}
-        for word in words:
-            for product in Product.search(domain + [("name", "ilike", word)], limit=20):
+        for term, word in zip(terms, typed, strict=True):
+            names = expression.OR(
+                [[("name", "ilike", form)] for form in dict.fromkeys((term, word))]
+            )
+            for product in Product.search(expression.AND([domain, names]), limit=20):
                 scored[product] = scored.get(product, 0) + 1
         if not scored:
             return False

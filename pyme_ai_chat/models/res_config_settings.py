@@ -15,12 +15,6 @@ from .pyme_ai_chat_conversation import (
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
-    pyme_ai_chat_enabled = fields.Boolean(
-        string="Website Chat Assistant",
-        compute="_compute_pyme_ai_switches",
-        inverse="_inverse_pyme_ai_switches",
-        help="Show the chat bubble on the website and learn the FAQs nightly.",
-    )
     pyme_ai_chat_retention_days = fields.Integer(
         string="Keep Conversations (days)",
         config_parameter=RETENTION_PARAM,
@@ -57,12 +51,3 @@ class ResConfigSettings(models.TransientModel):
     pyme_ai_chat_llm_api_key = fields.Char(
         string="LLM API Key", config_parameter=LLM_KEY_PARAM, groups="base.group_system"
     )
-
-    def _pyme_ai_switches(self):
-        return dict(
-            super()._pyme_ai_switches(),
-            pyme_ai_chat_enabled="pyme.ai.chat.assistant",
-        )
-
-    def action_pyme_ai_chat_train_now(self):
-        return self.env["pyme.ai.chat.assistant"].action_ai_train_now()

@@ -1,3 +1,4 @@
+from . import test_capability
 from . import test_install
 from . import test_knowledge
 from . import test_routes

@@ -4,7 +4,10 @@ from odoo import http
 from odoo.http import request
 
 from odoo.addons.mail.models.discuss.mail_guest import add_guest_to_context
-from odoo.addons.pyme_ai_chat.controllers.main import PymeAiChatController, _error
+from odoo.addons.pyme_ai_chat.controllers.main import (
+    PymeAiChatController,
+    error_response,
+)
 
 
 class PymeAiChatLivechatController(PymeAiChatController):
@@ -18,7 +21,7 @@ class PymeAiChatLivechatController(PymeAiChatController):
             return self._too_many()
         conversation = self._conversation(token)
         if not conversation or not isinstance(channel_id, int):
-            return _error(
+            return error_response(
                 "unknown_conversation",
                 404,
                 request.env._("This conversation has expired; please start again."),
@@ -34,7 +37,7 @@ class PymeAiChatLivechatController(PymeAiChatController):
             or (partner and partner in members.partner_id)
         )
         if channel.channel_type != "livechat" or not is_member:
-            return _error(
+            return error_response(
                 "unknown_session",
                 404,
                 request.env._("This live chat session is not yours."),

@@ -1,4 +1,5 @@
-"""pyme_ai.chat FAQ model: training, answers, out-of-scope, learnt threshold, errors."""
+"""pyme_ai.chat FAQ model: training, answers, out-of-scope, learnt threshold, errors,
+the estimator protocol."""
 
 from importlib import resources
 
@@ -6,15 +7,17 @@ import numpy as np
 import pytest
 
 from pyme_ai import persistence
+from pyme_ai.base import Estimator, NotFittedError, PymeAiError
 from pyme_ai.chat import (
     ChatDataError,
     ChatModel,
     EmptyTrainingDataError,
     TooFewIntentsError,
     TooFewVariantsError,
+    answer_metrics,
     choose_threshold,
+    evaluate,
     read_jsonl,
-    train,
 )
 from pyme_ai.training import TrainingResult
 
@@ -51,12 +54,12 @@ def sample_faq():
 
 @pytest.fixture(scope="module")
 def sample_result(sample_faq):
-    return train(sample_faq, random_state=0)
+    return evaluate(sample_faq, random_state=0)
 
 
 @pytest.fixture(scope="module")
 def tiny_result():
-    return train(TINY_FAQ, random_state=0)
+    return evaluate(TINY_FAQ, random_state=0)
 
 
 def test_training_result_shape(sample_result):
@@ -96,7 +99,7 @@ def test_training_result_shape(sample_result):
 def test_answers_in_scope_questions(sample_result, query, intent):
     answer = sample_result.model.answer(query)
     assert answer["intent"] == intent
-    assert answer["confidence"] >= sample_result.model.threshold
+    assert answer["confidence"] >= sample_result.model.threshold_
 
 
 @pytest.mark.parametrize(
@@ -112,7 +115,7 @@ def test_out_of_scope_is_refused(sample_result, tiny_result, query):
     for result in (sample_result, tiny_result):
         answer = result.model.answer(query)
         assert answer["intent"] is None
-        assert answer["confidence"] < result.model.threshold
+        assert answer["confidence"] < result.model.threshold_
 
 
 def test_tiny_faq_answers_and_refuses(tiny_result):
@@ -142,14 +145,14 @@ def test_answer_dict_and_languages(sample_result):
     assert answer["lang"] == "es"
     assert model.answer("do you ship to Mexico?")["lang"] == "en"
     # no evidence either way: the FAQ's main language (ties go to Spanish)
-    assert model.answer("ok")["lang"] == model.default_lang == "es"
-    assert model.languages["shipping"] == ["en", "es"]
+    assert model.answer("ok")["lang"] == model.default_lang_ == "es"
+    assert model.languages_["shipping"] == ["en", "es"]
 
 
 def test_batch_matches_single_calls_and_keeps_order(sample_result):
     model = sample_result.model
     texts = ["hola, horario?", "", "capital of france", "do you accept paypal"]
-    batch = model.answer_batch(texts)
+    batch = model.predict(texts)
     single = [model.answer(t) for t in texts]
     assert [(a["intent"], a["lang"]) for a in batch] == [
         (a["intent"], a["lang"]) for a in single
@@ -159,7 +162,7 @@ def test_batch_matches_single_calls_and_keeps_order(sample_result):
     )
     assert batch[1] == {"intent": None, "confidence": 0.0, "lang": "es"}
     assert batch[3]["intent"] == "payment_methods"
-    assert model.answer_batch([]) == []
+    assert model.predict([]) == []
 
 
 def test_threshold_override(sample_result):
@@ -169,20 +172,20 @@ def test_threshold_override(sample_result):
 
 
 def test_threshold_is_learnt_not_constant(sample_result, tiny_result):
-    thresholds = [sample_result.model.threshold, tiny_result.model.threshold]
+    thresholds = [sample_result.model.threshold_, tiny_result.model.threshold_]
     for t in thresholds:
         assert 0.0 < t < 1.0
     assert thresholds[0] != thresholds[1]
-    assert sample_result.report["learnt_threshold"] == sample_result.model.threshold
-    assert sample_result.metrics["threshold"] == sample_result.model.threshold
-    forced = train(TINY_FAQ, threshold=0.9)
-    assert forced.model.threshold == 0.9
-    assert forced.report["learnt_threshold"] == tiny_result.model.threshold
+    assert sample_result.report["learnt_threshold"] == sample_result.model.threshold_
+    assert sample_result.metrics["threshold"] == sample_result.model.threshold_
+    forced = evaluate(TINY_FAQ, threshold=0.9)
+    assert forced.model.threshold_ == 0.9
+    assert forced.report["learnt_threshold"] == tiny_result.model.threshold_
 
 
 def test_training_is_reproducible():
-    a, b = train(TINY_FAQ, random_state=3), train(TINY_FAQ, random_state=3)
-    assert a.model.threshold == b.model.threshold
+    a, b = evaluate(TINY_FAQ, random_state=3), evaluate(TINY_FAQ, random_state=3)
+    assert a.model.threshold_ == b.model.threshold_
     assert a.metrics == b.metrics
 
 
@@ -206,52 +209,52 @@ def test_labelled_out_of_scope_examples_are_used():
         {"text": "tell me about dinosaurs", "intent": "__oos__"},
         {"text": "what is the best football team", "intent": None},
     ]
-    result = train([*TINY_FAQ, *extra])
+    result = evaluate([*TINY_FAQ, *extra])
     assert result.report["labelled_oos_examples"] == 3
     assert "labelled_oos_recall" in result.metrics
     assert result.n_rows == len(TINY_FAQ) + 3
-    assert "__oos__" not in result.model.intents and None not in result.model.intents
+    assert "__oos__" not in result.model.intents_ and None not in result.model.intents_
 
 
 def test_roundtrip_through_persistence(sample_result):
     data = persistence.dumps(sample_result.model, "secret")
     loaded = persistence.loads(data, "secret")
     texts = ["¿dónde estáis?", "tell me a joke", "refund please"]
-    assert loaded.answer_batch(texts) == sample_result.model.answer_batch(texts)
+    assert loaded.predict(texts) == sample_result.model.predict(texts)
 
 
 def test_input_errors():
     with pytest.raises(EmptyTrainingDataError):
-        train([])
+        evaluate([])
     with pytest.raises(EmptyTrainingDataError):
-        train([{"text": "   ", "intent": "a"}, {"text": "x", "intent": None}])
+        evaluate([{"text": "   ", "intent": "a"}, {"text": "x", "intent": None}])
     with pytest.raises(TooFewIntentsError, match="at least 2 different intents"):
-        train([("hola", "greet"), ("buenas", "greet"), ("hey", "greet")])
+        evaluate([("hola", "greet"), ("buenas", "greet"), ("hey", "greet")])
     few = [*TINY_FAQ, ("¿tenéis tienda?", "stores"), ("store near me", "stores")]
     with pytest.raises(TooFewVariantsError, match=r"'stores' \(2\)") as info:
-        train(few)
+        evaluate(few)
     assert info.value.intents == {"stores": 2}
     with pytest.raises(ChatDataError, match="'lang'"):
-        train([(t, i, "fr") for t, i, _ in TINY_FAQ])
+        evaluate([(t, i, "fr") for t, i, _ in TINY_FAQ])
     with pytest.raises(ChatDataError, match="missing 'text'"):
-        train([{"intent": "a"}])
+        evaluate([{"intent": "a"}])
     with pytest.raises(ChatDataError, match="must be a string"):
-        train([{"text": 3, "intent": "a"}])
+        evaluate([{"text": 3, "intent": "a"}])
     assert issubclass(ChatDataError, ValueError)
 
 
 def test_two_intents_without_any_out_of_scope_rows(monkeypatch):
     two = [(t, i, lang) for t, i, lang in TINY_FAQ if i != "payment"]
-    result = train(two)
+    result = evaluate(two)
     assert result.report["heldout_rows"]["heldout_intent_recall"] == 0  # 1 left: no
     assert result.report["offtopic_used"] > 0
     assert result.model.answer("what's the capital of France")["intent"] is None
     # no negatives at all: the threshold keeps 95% of the right held-out answers
     monkeypatch.setattr("pyme_ai.chat.model.OFFTOPIC_MAX_SIMILARITY", -1.0)
-    bare = train(two)
+    bare = evaluate(two)
     assert bare.report["offtopic_used"] == 0
     assert bare.metrics["oos_recall"] is None and bare.metrics["balanced_score"] is None
-    assert 0.0 < bare.model.threshold < 1.0
+    assert 0.0 < bare.model.threshold_ < 1.0
     m = bare.metrics
     assert m["in_scope_accuracy"] >= 0.95 * m["top1_accuracy"] - 1e-9
     assert bare.model.answer("¿cuánto cuesta el envío?")["intent"] == "shipping"
@@ -264,3 +267,92 @@ def test_cross_validation_scores_every_intent_kind(tiny_result):
     assert rows["offtopic_recall"] > 0
     assert 0 < tiny_result.report["offtopic_used"] <= 160
     assert np.isfinite(tiny_result.metrics["balanced_score"])
+
+
+# --- the estimator protocol
+def test_constructor_only_stores_hyperparameters():
+    model = ChatModel(random_state=3, n_folds=4, threshold=0.8)
+    assert isinstance(model, Estimator) and model.kind == "website_chat"
+    assert model.get_params() == {"random_state": 3, "n_folds": 4, "threshold": 0.8}
+    assert not model.is_fitted
+    assert not [name for name in vars(model) if name.endswith("_")]
+    with pytest.raises(NotFittedError):
+        model.predict(["hola"])
+    with pytest.raises(PymeAiError, match="unknown parameters"):
+        model.set_params(alpha=1)
+    assert ChatModel().get_params() == {
+        "random_state": 0,
+        "n_folds": 5,
+        "threshold": None,
+    }
+
+
+def test_fit_returns_self_and_matches_evaluate(tiny_result):
+    model = ChatModel(random_state=0)
+    assert model.fit(TINY_FAQ) is model
+    assert model.is_fitted
+    assert model.threshold_ == tiny_result.model.threshold_
+    texts = ["¿abren el domingo?", "capital of france", "pay by card"]
+    assert model.predict(texts) == tiny_result.model.predict(texts)
+    assert model.cv_metrics_ == tiny_result.metrics
+    assert tiny_result.model.get_params() == ChatModel().get_params()
+    assert "threshold_=" in repr(model) and "threshold_" not in repr(ChatModel())
+
+
+def test_hyperparameters_reach_the_fit():
+    forced = ChatModel(threshold=0.9).fit(TINY_FAQ)
+    assert forced.threshold_ == 0.9
+    assert forced.learnt_threshold_ != 0.9
+    assert ChatModel(n_folds=2).fit(TINY_FAQ).cv_report_["n_folds"] == 2
+
+
+def test_score_explain_and_answer_metrics(sample_result):
+    model = sample_result.model
+    labelled = [
+        {"text": "¿a qué hora abrís el sábado?", "intent": "opening_hours"},
+        {"text": "se puede pagar con paypal", "intent": "payment_methods"},
+        ("quiero devolver un pedido", "shipping", "es"),  # wrong on purpose
+        {"text": "what's the capital of France", "intent": None},
+        {"text": "do you rent bikes", "intent": "bike_rental"},  # unknown intent
+    ]
+    assert model.score(labelled) == pytest.approx(2 / 3)
+    report = answer_metrics(model, labelled)
+    overall = report["metrics"]["all"]
+    assert overall["n_in_scope"] == 3 and overall["n_out_of_scope"] == 2
+    assert overall["oos_recall"] == 1.0
+    assert report["unknown_test_intents"] == ["bike_rental"]
+    assert report["threshold"] == model.threshold_
+    with pytest.raises(ChatDataError, match="no in-scope example"):
+        model.score([{"text": "tell me a joke", "intent": None}])
+    explained = model.explain(["capital of france", "se puede pagar con paypal"])
+    assert explained[0]["refused"] and explained[0]["top_intent"] in model.intents_
+    assert explained[1] == {
+        "top_intent": "payment_methods",
+        "confidence": pytest.approx(
+            model.answer("se puede pagar con paypal")["confidence"]
+        ),
+        "threshold": model.threshold_,
+        "refused": False,
+    }
+    assert model.explain([]) == []
+
+
+def test_errors_are_engine_errors():
+    for error in (
+        ChatDataError,
+        EmptyTrainingDataError,
+        TooFewIntentsError,
+        TooFewVariantsError,
+    ):
+        assert issubclass(error, PymeAiError)
+    with pytest.raises(PymeAiError):
+        evaluate([])
+
+
+def test_persistence_checks_the_kind(tiny_result):
+    data = persistence.dumps(tiny_result.model, "secret")
+    assert persistence.inspect(data)["kind"] == "website_chat"
+    loaded = persistence.loads(data, "secret", kind="website_chat")
+    assert loaded.threshold_ == tiny_result.model.threshold_
+    with pytest.raises(persistence.WrongKindError):
+        persistence.loads(data, "secret", kind="lead_scoring")

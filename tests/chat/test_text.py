@@ -2,8 +2,9 @@
 
 import pytest
 
-from pyme_ai.chat import detect_language, normalize, stem
-from pyme_ai.chat.text import stems
+from pyme_ai.base import PymeAiError
+from pyme_ai.chat import detect_language, fold, normalize, search_terms, stem
+from pyme_ai.chat.text import STOPWORDS, STOPWORDS_EN, STOPWORDS_ES, stems
 
 
 @pytest.mark.parametrize(
@@ -88,8 +89,54 @@ def test_detect_language_more_evidence_more_confidence():
     assert longer > short > 0.5
 
 
+def test_stop_words_of_both_languages():
+    assert STOPWORDS == STOPWORDS_ES | STOPWORDS_EN
+    assert {"que", "donde", "the", "what"} <= STOPWORDS
+    assert "sin" in STOPWORDS_ES and "sin" not in STOPWORDS_EN
+
+
 def test_detect_language_without_evidence_returns_default():
     assert detect_language("ok", default="en") == ("en", 0.5)
     assert detect_language("123") == ("es", 0.5)
-    with pytest.raises(ValueError, match="default language"):
+    with pytest.raises(PymeAiError, match="default language"):
         detect_language("hola", default="fr")
+
+
+# --- search terms (the FAQ's product look-up)
+def test_search_terms_fold_accents_and_drop_question_words():
+    # the sentence: "cuánto" used to be searched as a product name
+    assert search_terms("¿Cuánto cuesta la mesa?") == ["mesa"]
+    assert search_terms("¿Cuánto cuesta la mesa?", "es") == ["mesa"]
+    assert search_terms("¿CUÁNTO CUESTA LA MESA?", "es") == ["mesa"]
+    assert search_terms("How much does the oak chair cost?", "en") == ["oak", "chair"]
+    assert search_terms("¿Qué precio tiene el sofá de piel?", "es") == ["sofa", "piel"]
+
+
+def test_search_terms_keep_letters_and_order():
+    # no repeat collapsing (a name look-up needs "silla", not "sila"), no duplicates
+    assert search_terms("precio de la silla y la silla alta") == ["silla", "alta"]
+    assert search_terms("¿Cuánto vale el sofá?", keep_accents=True) == ["sofá"]
+    # both forms pair up term by term, whatever the accents typed
+    question = "sofá o sofa, mesa y Mésa"
+    assert search_terms(question) == ["sofa", "mesa"]
+    assert search_terms(question, keep_accents=True) == ["sofá", "mesa"]
+    assert search_terms("mesa 120cm roble", "es") == ["mesa", "120cm", "roble"]
+    words = " ".join(f"producto{i}" for i in range(20))
+    assert len(search_terms(words)) == 8
+    assert search_terms(words, limit=3) == ["producto0", "producto1", "producto2"]
+    assert search_terms("") == search_terms(None) == []
+    assert search_terms("¿cuánto cuesta?") == []
+
+
+def test_search_terms_per_language():
+    # "sin" is a Spanish stop word ("without") but an English noun
+    assert search_terms("mesa sin cajones", "es") == ["mesa", "cajones"]
+    assert search_terms("the original sin", "en") == ["original", "sin"]
+    assert search_terms("mesa sin cajones") == ["mesa", "cajones"]
+    with pytest.raises(PymeAiError, match="language"):
+        search_terms("hola", "fr")
+
+
+def test_fold_only_lowercases_and_strips_accents():
+    assert fold("Sofá CAMA Ñandú") == "sofa cama nandu"
+    assert fold("Silla") == "silla"
