@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._util import plain
+from pyme_ai.base import PymeAiError
+
+from .utils import plain
 
 BANDS = ((8, 11), (11, 14), (14, 17), (17, 20))
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -50,7 +52,7 @@ def best_contact_time(
     timestamps = list(timestamps)
     outcomes = np.array([bool(o) for o in outcomes], dtype=float)
     if len(timestamps) != outcomes.size:
-        raise ValueError("timestamps and outcomes differ in length")
+        raise PymeAiError("timestamps and outcomes differ in length")
     if not timestamps:
         return None
     weekday, band = _cells(timestamps, bands)

@@ -14,6 +14,11 @@ exact expected revenue ``mean`` (sum of amount x p x P(close in month)) and a
 10/90 % interval from ``n_sims`` seeded Monte Carlo draws, overall and per group
 value (team, salesperson). :func:`backtest_forecast` replays past months from
 closed deals.
+
+:class:`RevenueForecastModel` is the estimator (kind ``revenue_forecast``): ``fit``
+learns the closing distribution from past won deals and runs its leakage-safe
+backtest, ``predict`` forecasts open deals; :func:`evaluate` wraps it in a
+``TrainingResult``.
 """
 
 from __future__ import annotations
@@ -22,16 +27,21 @@ from datetime import date, datetime
 
 import numpy as np
 
-from ._util import DAY, as_float, dates_array, plain, to_datetime64
+from pyme_ai.base import Estimator, InsufficientDataError
+from pyme_ai.training import TrainingResult
+
+from .utils import DAY, as_float, dates_array, days_between, plain, to_datetime64
 
 DEFAULT_MIN_SAMPLES = 20
 DEFAULT_MIN_TAIL = 5
 DEFAULT_SIMS = 2000
+DEFAULT_MONTHS = 2
+DEFAULT_BACKTEST_MONTHS = 6
 INTERVAL = (0.1, 0.9)
 _CELLS_PER_CHUNK = 2_000_000
 
 
-class InsufficientHistoryError(ValueError):
+class InsufficientHistoryError(InsufficientDataError):
     """Too few past won deals to learn when deals close."""
 
 
@@ -357,3 +367,107 @@ def backtest_forecast(
         if done
         else None,
     }
+
+
+class RevenueForecastModel(Estimator):
+    """Expected won revenue per month, learnt from the company's opportunities.
+
+    ``fit(history, now=...)``: ``history`` holds every opportunity as a dict with
+    ``created``, ``closed`` (None while open), ``won``, ``amount`` and optionally
+    ``key``. It learns the days from creation to a won close
+    (:class:`ClosingDistribution`, ``min_samples`` won deals at least, else
+    :class:`InsufficientHistoryError`) and backtests the forecast on the
+    ``backtest_months`` months before ``now``'s month (:func:`backtest_forecast`).
+    The backtest gives every past deal the win rate of all closed deals as its
+    probability: a deal's current (AI) probability was computed after its outcome
+    and would leak it, so the backtest measures the closing-time model and the
+    interval. ``predict(open_deals, now=...)`` is :func:`forecast_revenue` over
+    ``months`` months.
+    """
+
+    kind = "revenue_forecast"
+    _fitted_attribute = "closing_"
+
+    def __init__(
+        self,
+        *,
+        months=DEFAULT_MONTHS,
+        backtest_months=DEFAULT_BACKTEST_MONTHS,
+        min_samples=DEFAULT_MIN_SAMPLES,
+        min_tail=DEFAULT_MIN_TAIL,
+        n_sims=DEFAULT_SIMS,
+        seed=0,
+        interval=INTERVAL,
+        group_by=("team", "salesperson"),
+    ):
+        self.months = months
+        self.backtest_months = backtest_months
+        self.min_samples = min_samples
+        self.min_tail = min_tail
+        self.n_sims = n_sims
+        self.seed = seed
+        self.interval = interval
+        self.group_by = group_by
+
+    def fit(self, history, *, now):
+        deals = list(history)
+        won = [d for d in deals if d.get("won") and d.get("closed")]
+        keys = [d.get("key") for d in won]
+        self.closing_ = ClosingDistribution.fit(
+            days_between([d["created"] for d in won], [d["closed"] for d in won]),
+            keys if any(key is not None for key in keys) else None,
+            min_samples=self.min_samples,
+            min_tail=self.min_tail,
+        )
+        closed = [d for d in deals if d.get("closed")]
+        rate = sum(bool(d.get("won")) for d in closed) / len(closed)
+        first = _month_start(now)
+        self.backtest_ = backtest_forecast(
+            [dict(d, probability=rate) for d in deals],
+            [_add_months(first, -k) for k in range(self.backtest_months, 0, -1)],
+            n_sims=self.n_sims,
+            seed=self.seed,
+            min_samples=self.min_samples,
+            min_tail=self.min_tail,
+            interval=self.interval,
+        )
+        self.metrics_ = {
+            "backtest_mape": self.backtest_["mape"],
+            "backtest_mae": self.backtest_["mae"],
+            "backtest_coverage": self.backtest_["coverage"],
+            "backtest_months": self.backtest_["n_months"],
+            "won_deals": len(won),
+        }
+        self.n_deals_ = len(deals)
+        return self
+
+    def predict(self, open_deals, *, now):
+        """:func:`forecast_revenue` of ``open_deals`` (dicts with ``amount``,
+        ``probability``, ``reference_date`` or ``age_days``, the ``group_by``
+        fields)."""
+        self.check_fitted()
+        return forecast_revenue(
+            open_deals,
+            self.closing_,
+            now=now,
+            months=self.months,
+            n_sims=self.n_sims,
+            seed=self.seed,
+            group_by=self.group_by,
+            interval=self.interval,
+        )
+
+
+def evaluate(history, *, now, **hyperparameters):
+    """A :class:`RevenueForecastModel` fitted on ``history`` as a
+    ``TrainingResult`` whose metrics are its backtest's (``backtest_mape`` first,
+    lower is better)."""
+    model = RevenueForecastModel(**hyperparameters).fit(history, now=now)
+    return TrainingResult(
+        model=model,
+        metrics=model.metrics_,
+        primary_metric="backtest_mape",
+        higher_is_better=False,
+        n_rows=model.n_deals_,
+        report={"backtest": model.backtest_},
+    )

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._util import DAY, dates_array, p_value_two_sided, pct, plain, two_proportion_z
+from .utils import DAY, dates_array, p_value_two_sided, pct, plain, two_proportion_z
 
 DEFAULT_MIN_N = 20
 DEFAULT_MIN_LIFT = 1.25

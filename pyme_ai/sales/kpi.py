@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._util import DAY, as_float, dates_array
+from pyme_ai.base import PymeAiError
+
+from .utils import DAY, as_float, dates_array
 
 
 def _median(values, ndigits=2):
@@ -80,7 +82,7 @@ def stage_funnel(furthest_stage, stages):
     pos = {s: i for i, s in enumerate(stages)}
     unknown = {s for s in furthest_stage if s not in pos}
     if unknown:
-        raise ValueError(f"unknown stages: {sorted(map(str, unknown))}")
+        raise PymeAiError(f"unknown stages: {sorted(map(str, unknown))}")
     level = np.array([pos[s] for s in furthest_stage], dtype=int)
     counts = np.bincount(level, minlength=len(stages))
     reached = np.cumsum(counts[::-1])[::-1]

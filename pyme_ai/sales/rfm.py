@@ -32,7 +32,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._util import DAY, dates_array, plain, to_datetime64
+from pyme_ai.base import PymeAiError
+
+from .utils import DAY, dates_array, plain, to_datetime64
 
 SEGMENTS = (
     "new",
@@ -91,7 +93,7 @@ def rfm_segments(customers, dates, amounts, *, as_of):
     when = dates_array(dates)
     amount = np.array([0.0 if a is None else float(a) for a in amounts], dtype=float)
     if not (len(customers) == when.size == amount.size):
-        raise ValueError("customers, dates and amounts differ in length")
+        raise PymeAiError("customers, dates and amounts differ in length")
     ref = to_datetime64(as_of)
     keep = ~np.isnat(when) & (when <= ref)
     index = {}
@@ -116,7 +118,7 @@ def rfm_scores(customers, recency_days, frequency, monetary):
     frequency = np.array(frequency, dtype=int)
     monetary = np.array(monetary, dtype=float)
     if not (len(names) == recency.size == frequency.size == monetary.size):
-        raise ValueError("customers and aggregates differ in length")
+        raise PymeAiError("customers and aggregates differ in length")
     r = quintile_scores(recency, higher_is_better=False)
     f = quintile_scores(frequency)
     m = quintile_scores(monetary)

@@ -19,6 +19,8 @@ from urllib.parse import quote
 import phonenumbers
 from phonenumbers import NumberParseException, ValidationResult
 
+from pyme_ai.base import PymeAiError
+
 WA_URL = "https://wa.me/"
 
 # reason codes of InvalidPhoneError
@@ -49,7 +51,7 @@ _PARSE_REASONS = {
 _MX_LEGACY = re.compile(r"^(?:1|44|45)(\d{10})$")
 
 
-class InvalidPhoneError(ValueError):
+class InvalidPhoneError(PymeAiError):
     """A phone number that cannot be turned into a WhatsApp link.
 
     ``reason`` is one of :data:`REASONS`' keys, ``number`` the input and ``country``
@@ -109,7 +111,7 @@ def whatsapp_link(phone, *, country=None, message=""):
     """``https://wa.me/<digits>[?text=<url-encoded message>]`` for ``phone``.
 
     The query is omitted when ``message`` is empty. Raises :class:`InvalidPhoneError`
-    (a ValueError) when the number is not valid.
+    (a ``PymeAiError``, hence a ValueError) when the number is not valid.
     """
     digits = normalize_phone(phone, country=country)[1:]
     url = WA_URL + digits
