@@ -2,8 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 {
     "name": "AI for SMEs: Base",
-    "summary": "Registry of trained AI models, training runs, AI settings and groups",
-    "version": "18.0.1.0.0",
+    "summary": "AI model registry, runs, capability switches, settings and groups",
+    "version": "18.0.2.0.0",
     "category": "Productivity",
     "author": "pyme_ai contributors",
     "website": "https://github.com/pyme-ai/pyme_ai",
@@ -17,6 +17,7 @@
         "security/pyme_ai_base_security.xml",
         "views/pyme_ai_model_views.xml",
         "views/pyme_ai_run_views.xml",
+        "views/pyme_ai_capability_state_views.xml",
         "views/res_config_settings_views.xml",
         "views/pyme_ai_base_menus.xml",
     ],

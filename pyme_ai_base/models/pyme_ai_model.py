@@ -1,5 +1,7 @@
 # Copyright 2026 pyme_ai contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import hashlib
+import inspect
 import logging
 
 from markupsafe import Markup
@@ -9,12 +11,30 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
 from pyme_ai import persistence
+from pyme_ai.base import PymeAiError
+
+from ..tools import (
+    MODEL_ACTIVE,
+    MODEL_ARCHIVED,
+    MODEL_FAILED,
+    error_message,
+    notify,
+)
 
 _logger = logging.getLogger(__name__)
+
+# Whether persistence.loads checks the header's kind and company itself.
+_LOADS_CHECKS_HEADER = {"kind", "company_id"} <= set(
+    inspect.signature(persistence.loads).parameters
+)
 
 # Verified engine models per worker, keyed by (database, model id, attachment checksum).
 _ENGINE_CACHE = {}
 _ENGINE_CACHE_SIZE = 16
+
+
+class ArtifactError(UserError):
+    """The stored artifact of a model cannot be used (the message says why)."""
 
 
 class PymeAiModel(models.Model):
@@ -36,9 +56,13 @@ class PymeAiModel(models.Model):
         default=lambda self: self.env.company,
     )
     state = fields.Selection(
-        [("active", "Active"), ("archived", "Archived"), ("failed", "Failed")],
+        [
+            (MODEL_ACTIVE, "Active"),
+            (MODEL_ARCHIVED, "Archived"),
+            (MODEL_FAILED, "Failed"),
+        ],
         required=True,
-        default="archived",
+        default=MODEL_ARCHIVED,
         index=True,
         tracking=True,
         readonly=True,
@@ -70,18 +94,26 @@ class PymeAiModel(models.Model):
     failure_message = fields.Text(readonly=True)
     run_ids = fields.One2many("pyme.ai.run", "model_id", string="Runs")
 
-    @api.depends("metrics", "report", "primary_metric")
+    @api.depends("metrics", "report", "primary_metric", "higher_is_better")
     def _compute_metrics_html(self):
-        labels = self._metric_labels()
+        directions = {
+            "higher": self.env._("higher is better"),
+            "lower": self.env._("lower is better"),
+        }
         for record in self:
             metrics = record.metrics or {}
-            baselines = (record.report or {}).get("baselines") or {}
             if not metrics:
                 record.metrics_html = False
                 continue
+            capability = record._capability()
+            info = record._metric_info(capability)
+            baselines = (record.report or {}).get("baselines") or {}
             columns = [(self.env._("This model"), metrics)]
             columns += [
-                (labels.get(name, name), values)
+                (
+                    name if capability is None else capability._ai_baseline_label(name),
+                    values,
+                )
                 for name, values in baselines.items()
                 if isinstance(values, dict)
             ]
@@ -97,9 +129,17 @@ class PymeAiModel(models.Model):
                     % record._format_metric(values.get(key))
                     for __, values in columns
                 )
-                label = labels.get(key, key)
+                label, direction = info.get(key, (key, None))
                 if key == record.primary_metric:
                     label = Markup("<strong>%s</strong>") % label
+                    direction = direction or (
+                        "higher" if record.higher_is_better else "lower"
+                    )
+                if direction in directions:
+                    label = Markup("%s <small class='text-muted'>(%s)</small>") % (
+                        label,
+                        directions[direction],
+                    )
                 rows += Markup("<tr><td>%s</td>%s</tr>") % (label, cells)
             record.metrics_html = Markup(
                 "<table class='table table-sm o_pyme_ai_metrics'>"
@@ -130,27 +170,21 @@ class PymeAiModel(models.Model):
                 )
         return kinds
 
-    def _metric_labels(self):
-        _ = self.env._
-        return {
-            "auc": _("AUC (ranking quality)"),
-            "brier": _("Brier score (lower is better)"),
-            "log_loss": _("Log loss (lower is better)"),
-            "lift_10": _("Lift in top 10%"),
-            "lift_20": _("Lift in top 20%"),
-            "n": _("Holdout rows"),
-            "positive_rate": _("Positive rate"),
-            "rmsse": _("RMSSE (lower is better)"),
-            "mase": _("MASE (lower is better)"),
-            "pinball": _("Pinball loss (lower is better)"),
-            "coverage_90": _("Coverage of the 90% quantile"),
-            "accuracy": _("Accuracy"),
-            "in_scope_accuracy": _("In-scope accuracy"),
-            "oos_recall": _("Out-of-scope recall"),
-            "naive_bayes": _("Naive Bayes (like Odoo's native scoring)"),
-            "logistic": _("Logistic regression"),
-            "odoo_native": _("Odoo native scoring"),
+    def _capability(self):
+        """The capability model of this model's kind (None when not installed)."""
+        self.ensure_one()
+        return self.env["pyme.ai.capability"]._ai_for_kind(self.kind)
+
+    def _metric_info(self, capability=None):
+        """{metric key: (label, direction or None)}: generic entries, then the
+        ones the capability declares in ``_ai_metrics``."""
+        info = {
+            "n": (self.env._("Holdout rows"), None),
+            "positive_rate": (self.env._("Positive rate"), None),
         }
+        if capability is not None:
+            info.update(capability._ai_metric_info())
+        return info
 
     @staticmethod
     def _format_metric(value):
@@ -163,7 +197,7 @@ class PymeAiModel(models.Model):
     @api.constrains("state", "kind", "company_id")
     def _check_single_active(self):
         # Plain SQL: a search would flush and hit the unique index before this message.
-        for record in self.filtered(lambda m: m.state == "active"):
+        for record in self.filtered(lambda m: m.state == MODEL_ACTIVE):
             self.env.cr.execute(
                 SQL(
                     "SELECT 1 FROM pyme_ai_model WHERE state = 'active' AND kind = %s "
@@ -199,40 +233,45 @@ class PymeAiModel(models.Model):
             raise UserError(
                 self.env._("This model has no stored artifact to activate.")
             )
-        if self._load_engine_model() is None:
+        if self._load_engine_model(retrain=False) is None:
             # refused: the reason is recorded on the model (no exception, so it is kept)
-            return {
-                "type": "ir.actions.client",
-                "tag": "display_notification",
-                "params": {
-                    "type": "danger",
-                    "message": self.failure_message,
-                    "next": {"type": "ir.actions.client", "tag": "soft_reload"},
-                },
-            }
+            return notify(
+                self.env,
+                self.failure_message,
+                type="danger",
+                next_action={"type": "ir.actions.client", "tag": "soft_reload"},
+            )
         self.failure_message = False
-        self._activate()
+        previous = self._activate()
+        capability = self._capability()
+        if capability is not None:
+            capability.with_company(self.company_id)._ai_after_activate(
+                self.sudo(), previous
+            )
         return True
 
     def action_archive_model(self):
         self.check_access("write")
-        self.filtered(lambda m: m.state == "active").write({"state": "archived"})
+        self.filtered(lambda m: m.state == MODEL_ACTIVE).write(
+            {"state": MODEL_ARCHIVED}
+        )
         return True
 
     # ------------------------------------------------------------------ business
     def _activate(self):
+        """Activate this model; return the model(s) it replaces."""
         self.ensure_one()
         previous = self.search(
             [
-                ("state", "=", "active"),
+                ("state", "=", MODEL_ACTIVE),
                 ("kind", "=", self.kind),
                 ("company_id", "=", self.company_id.id),
                 ("id", "!=", self.id),
             ]
         )
-        previous.write({"state": "archived"})
+        previous.write({"state": MODEL_ARCHIVED})
         previous.flush_recordset(["state"])  # free the one-active slot first
-        self.state = "active"
+        self.state = MODEL_ACTIVE
         self.message_post(
             body=self.env._(
                 "Model activated; it replaces %(previous)s.",
@@ -240,13 +279,14 @@ class PymeAiModel(models.Model):
                 or self.env._("no previous model"),
             )
         )
+        return previous
 
     @api.model
     def _get_active(self, kind, company=None):
         company = company or self.env.company
         return self.search(
             [
-                ("state", "=", "active"),
+                ("state", "=", MODEL_ACTIVE),
                 ("kind", "=", kind),
                 ("company_id", "=", company.id),
             ],
@@ -262,7 +302,7 @@ class PymeAiModel(models.Model):
 
     @api.model
     def _store_result(
-        self, kind, company, result, duration, name=None, state="archived"
+        self, kind, company, result, duration, name=None, state=MODEL_ARCHIVED
     ):
         """Create a registry record holding ``result`` (a TrainingResult), signed."""
         data = persistence.dumps(
@@ -306,43 +346,95 @@ class PymeAiModel(models.Model):
         )
         return record
 
-    def _load_engine_model(self):
-        """The verified engine object of this model, cached per worker.
-
-        A tampered, foreign or incompatible artifact is refused: the model is marked
-        failed with the reason, the refusal is posted on its chatter, and None is
-        returned.
-        """
+    def _read_engine_model(self):
+        """The verified engine object of this model, cached per worker; raises
+        ArtifactError when the artifact is missing, altered, signed with another
+        key, made for another kind or company, or unloadable here."""
         self.ensure_one()
         attachment = self.sudo().attachment_id
-        cache_key = (self.env.cr.dbname, self.id, attachment.checksum)
+        if not attachment:
+            raise ArtifactError(self.env._("the artifact file is missing"))
+        key = self._signing_key()
+        cache_key = (
+            self.env.cr.dbname,
+            self.id,
+            attachment.checksum,
+            hashlib.sha256(key.encode()).hexdigest(),
+        )
         if cache_key in _ENGINE_CACHE:
             return _ENGINE_CACHE[cache_key]
-        if not attachment:
-            raise UserError(self.env._("This model has no stored artifact."))
         try:
             data = attachment.raw or b""
-            if persistence.checksum(data) != self.artifact_checksum:
+            header = persistence.inspect(data)
+            if header["sha256"] != self.artifact_checksum:
                 raise persistence.ChecksumMismatchError(
                     "artifact checksum differs from the one registered for this model"
                 )
-            engine_model = persistence.loads(data, self._signing_key())
-        except persistence.PersistenceError as exc:
-            self._refuse_artifact(exc)
-            return None
+            if _LOADS_CHECKS_HEADER:
+                engine_model = persistence.loads(
+                    data, key, kind=self.kind, company_id=self.company_id.id
+                )
+            else:  # an older engine: check the header ourselves
+                self._check_artifact_header(header)
+                engine_model = persistence.loads(data, key)
+        except ArtifactError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - unpickling may raise anything
+            raise ArtifactError(error_message(exc)) from exc
         if len(_ENGINE_CACHE) >= _ENGINE_CACHE_SIZE:
             _ENGINE_CACHE.pop(next(iter(_ENGINE_CACHE)))
         _ENGINE_CACHE[cache_key] = engine_model
         return engine_model
 
-    def _refuse_artifact(self, exc):
+    def _check_artifact_header(self, header):
+        metadata = header.get("metadata") or {}
+        if metadata.get("kind") != self.kind:
+            raise ArtifactError(
+                self.env._(
+                    "the artifact was made for kind %(found)s, not %(kind)s",
+                    found=metadata.get("kind"),
+                    kind=self.kind,
+                )
+            )
+        if metadata.get("company_id") != self.company_id.id:
+            raise ArtifactError(
+                self.env._(
+                    "the artifact was made for company %(found)s, not %(company)s",
+                    found=metadata.get("company_id"),
+                    company=self.company_id.id,
+                )
+            )
+
+    def _load_engine_model(self, retrain=True):
+        """The verified engine object, or None when the artifact is refused (the
+        model is then marked failed with the reason and, if ``retrain``, a
+        retraining is queued)."""
+        try:
+            return self._read_engine_model()
+        except ArtifactError as exc:
+            self._refuse(exc, retrain=retrain)
+            return None
+
+    def _refuse(self, exc, retrain=True):
+        """Mark this model failed because of ``exc`` (reading or applying it): the
+        reason goes to its chatter and failure message, a retraining is queued."""
         self.ensure_one()
-        _logger.warning("pyme_ai: refused artifact of model %s: %s", self.id, exc)
-        reason = self.env._("Artifact refused: %(reason)s", reason=str(exc))
-        self.sudo().write({"state": "failed", "failure_message": reason})
+        if isinstance(exc, ArtifactError):
+            reason = self.env._("Artifact refused: %(reason)s", reason=str(exc))
+        else:
+            reason = self.env._(
+                "Applying the model failed: %(reason)s", reason=error_message(exc)
+            )
+        _logger.warning(
+            "pyme_ai: refused %s model %s of company %s: %s",
+            self.kind,
+            self.id,
+            self.company_id.id,
+            reason,
+            exc_info=not isinstance(exc, ArtifactError | PymeAiError | UserError),
+        )
+        self.sudo().write({"state": MODEL_FAILED, "failure_message": reason})
         self.sudo().message_post(body=reason)
-        if isinstance(exc, persistence.IncompatibleVersionError):
-            # Retrain with the installed libraries instead of failing for good.
-            capability = self.env["pyme.ai.capability"]._ai_for_kind(self.kind)
-            if capability is not None:
-                capability._ai_trigger_training()
+        capability = self._capability()
+        if retrain and capability is not None:
+            capability._ai_trigger_training()

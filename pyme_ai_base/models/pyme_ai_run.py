@@ -1,6 +1,9 @@
 # Copyright 2026 pyme_ai contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
+from odoo.tools import SQL
+
+from ..tools import RUN_DONE, RUN_FAILED, RUN_REJECTED, RUN_RUNNING
 
 
 class PymeAiRun(models.Model):
@@ -41,13 +44,13 @@ class PymeAiRun(models.Model):
     )
     state = fields.Selection(
         [
-            ("running", "Running"),
-            ("done", "Done"),
-            ("rejected", "Rejected"),
-            ("failed", "Failed"),
+            (RUN_RUNNING, "Running"),
+            (RUN_DONE, "Done"),
+            (RUN_REJECTED, "Rejected"),
+            (RUN_FAILED, "Failed"),
         ],
         required=True,
-        default="running",
+        default=RUN_RUNNING,
         readonly=True,
         index=True,
     )
@@ -72,6 +75,17 @@ class PymeAiRun(models.Model):
                     fields.Datetime.to_string(run.start_date),
                 )
                 if part
+            )
+
+    def _lock(self):
+        """Lock these runs until the transaction ends: a running run whose lock is
+        free belongs to a worker that died."""
+        if self.ids:
+            self.env.cr.execute(
+                SQL(
+                    "SELECT id FROM pyme_ai_run WHERE id = ANY(%s) FOR UPDATE",
+                    self.ids,
+                )
             )
 
     def _finish(self, state, message=False, records_count=None, model=None):

@@ -1,1 +1,2 @@
 from . import test_registry
+from . import test_contract

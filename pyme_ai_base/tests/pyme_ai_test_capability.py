@@ -1,6 +1,11 @@
 # Copyright 2026 pyme_ai contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""A throwaway capability, loaded only by the tests (odoo_test_helper)."""
+"""Throwaway capabilities, loaded only by the tests (odoo_test_helper).
+
+``PymeAiTestCapability`` plugs in with nothing but its attributes, its methods and
+two crons (created by the tests); ``PymeAiBrokenCapability`` declares more than it
+implements.
+"""
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
@@ -8,8 +13,32 @@ from sklearn.linear_model import LogisticRegression
 from odoo import models
 from odoo.exceptions import UserError
 
+from pyme_ai.base import Estimator
 from pyme_ai.evaluation import auc, stratified_holdout
 from pyme_ai.training import TrainingResult
+
+
+class ToyScorer(Estimator):
+    """A logistic regression as an engine estimator."""
+
+    kind = "test_kind"
+    _fitted_attribute = "classifier_"
+
+    def __init__(self, c=1.0):
+        self.c = c
+
+    def fit(self, data):
+        x, y = data
+        self.classifier_ = LogisticRegression(C=self.c).fit(x, y)
+        return self
+
+    def predict(self, data):
+        self.check_fitted()
+        return self.classifier_.predict(np.asarray(data))
+
+    def predict_proba(self, data):
+        self.check_fitted()
+        return self.classifier_.predict_proba(np.asarray(data))[:, 1]
 
 
 class PymeAiTestCapability(models.AbstractModel):
@@ -19,8 +48,12 @@ class PymeAiTestCapability(models.AbstractModel):
 
     _ai_kind = "test_kind"
     _ai_kind_label = "Test kind"
+    _ai_train_cron_xmlid = "pyme_ai_base.pyme_ai_test_train_cron"
+    _ai_apply_cron_xmlid = "pyme_ai_base.pyme_ai_test_apply_cron"
     _ai_target_model = "res.partner"
     _ai_apply_batch_size = 2
+    _ai_metrics = {"auc": ("AUC (ranking quality)", "higher")}
+    _ai_baseline_labels = {"logistic": "Logistic regression"}
 
     def _ai_training_data(self):
         """Context keys drive the outcome: rows, noise (0 = perfect signal), fail."""
@@ -39,10 +72,10 @@ class PymeAiTestCapability(models.AbstractModel):
     def _ai_fit(self, data):
         x, y = data
         train, test = stratified_holdout(y, random_state=0)
-        model = LogisticRegression().fit(x[train], y[train])
-        score = auc(y[test], model.predict_proba(x[test])[:, 1])
+        holdout = ToyScorer().fit((x[train], y[train]))
+        score = auc(y[test], holdout.predict_proba(x[test]))
         return TrainingResult(
-            model=model,
+            model=ToyScorer().fit((x, y)),
             metrics={"auc": score, "n": int(len(test))},
             primary_metric="auc",
             n_rows=len(y),
@@ -51,8 +84,28 @@ class PymeAiTestCapability(models.AbstractModel):
 
     def _ai_apply_domain(self, ai_model):
         ids = self.env.context.get("pyme_ai_test_partner_ids", [])
-        return [("id", "in", ids), ("comment", "=", False)]
+        return [
+            ("id", "in", ids),
+            ("comment", "=", False),
+            ("company_id", "in", (ai_model.company_id.id, False)),
+        ]
 
     def _ai_apply(self, records, engine_model, ai_model):
-        for partner in records:
+        if self.env.context.get("pyme_ai_test_apply_fail") == self.env.company.id:
+            raise ValueError("synthetic apply failure")
+        partners = records.partner_id if records._name == "res.company" else records
+        for partner in partners:
             partner.comment = f"scored by {ai_model.id}"
+
+
+class PymeAiBrokenCapability(models.AbstractModel):
+    _name = "pyme.ai.test.broken.capability"
+    _inherit = "pyme.ai.capability"
+    _description = "AI Broken Test Capability"
+
+    _ai_kind = "broken_test_kind"
+    _ai_kind_label = "Broken test kind"
+    _ai_metrics = {"auc": ("AUC", "up")}
+
+    def _ai_training_data(self):
+        return None

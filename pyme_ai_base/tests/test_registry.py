@@ -1,53 +1,14 @@
 # Copyright 2026 pyme_ai contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo_test_helper import FakeModelLoader
-
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from .common import PymeAiCase
-
-LOGGER = "odoo.addons.pyme_ai_base.models.pyme_ai_capability"
-MODEL_LOGGER = "odoo.addons.pyme_ai_base.models.pyme_ai_model"
+from .capability_case import LOGGER, MODEL_LOGGER, PymeAiCapabilityCase
 
 
 @tagged("post_install", "-at_install")
-class TestRegistry(PymeAiCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.loader = FakeModelLoader(cls.env, cls.__module__)
-        cls.loader.backup_registry()
-        from .pyme_ai_test_capability import PymeAiTestCapability
-
-        cls.loader.update_registry((PymeAiTestCapability,))
-        cls.capability = cls.env["pyme.ai.test.capability"]
-        cls.registry_model = cls.env["pyme.ai.model"]
-        cls.ai_user = new_test_user(
-            cls.env,
-            login="ai_user",
-            groups="base.group_user,pyme_ai_base.pyme_ai_base_group_user",
-        )
-        cls.ai_manager = new_test_user(
-            cls.env,
-            login="ai_manager",
-            groups="base.group_user,pyme_ai_base.pyme_ai_base_group_manager",
-        )
-        cls.plain_user = new_test_user(cls.env, login="no_ai", groups="base.group_user")
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.loader.restore_registry()
-        super().tearDownClass()
-
-    def _train(self, **ctx):
-        context = {f"pyme_ai_test_{key}": value for key, value in ctx.items()}
-        return self.capability.with_context(**context)._ai_train()
-
-    def _active(self):
-        return self.registry_model._get_active("test_kind")
-
+class TestRegistry(PymeAiCapabilityCase):
     def test_kind_is_declared_by_capabilities(self):
         self.assertIn("test_kind", dict(self.registry_model._selection_kind()))
 

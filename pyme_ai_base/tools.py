@@ -1,0 +1,91 @@
+# Copyright 2026 pyme_ai contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Helpers shared by the pyme_ai addons: typed settings, notifications, errors."""
+
+import math
+
+from odoo.exceptions import UserError
+from odoo.tools.translate import LazyGettext
+
+from pyme_ai.base import PymeAiError
+
+# States of pyme.ai.run
+RUN_RUNNING = "running"
+RUN_DONE = "done"
+RUN_REJECTED = "rejected"
+RUN_FAILED = "failed"
+# States of pyme.ai.model
+MODEL_ACTIVE = "active"
+MODEL_ARCHIVED = "archived"
+MODEL_FAILED = "failed"
+# Capability policies
+APPLY_MODES = ("batch", "company", "none")
+DIRECTIONS = ("higher", "lower")
+
+_TRUE = frozenset({"1", "true", "yes", "on"})
+_FALSE = frozenset({"0", "false", "no", "off"})
+
+
+def _cast(value, cast):
+    if cast is bool:
+        text = str(value).strip().lower()
+        if text in _TRUE or text in _FALSE:
+            return text in _TRUE
+        raise ValueError(f"not a boolean: {value!r}")
+    result = cast(str(value).strip())
+    if isinstance(result, float) and not math.isfinite(result):
+        raise ValueError(f"not a finite number: {value!r}")
+    return result
+
+
+def ai_param(env, key, default, cast=float, low=None, high=None):
+    """The ``ir.config_parameter`` ``key`` as ``cast`` (float, int, bool, str...),
+    clamped to [low, high]; ``default`` when unset or unreadable."""
+    value = env["ir.config_parameter"].sudo().get_param(key)
+    if value in (None, False, ""):
+        return default
+    try:
+        value = _cast(value, cast)
+    except (TypeError, ValueError):
+        return default
+    if low is not None and value < low:
+        value = low
+    if high is not None and value > high:
+        value = high
+    return value
+
+
+def notify(env, message, type="info", sticky=False, next_action=None):  # pylint: disable=redefined-builtin
+    """A ``display_notification`` client action showing ``message``.
+
+    ``type`` is info, success, warning or danger; ``next_action`` runs after it.
+    """
+    params = {"type": type, "message": str(message), "sticky": sticky}
+    if next_action:
+        params["next"] = next_action
+    return {
+        "type": "ir.actions.client",
+        "tag": "display_notification",
+        "params": params,
+    }
+
+
+def error_message(exc):
+    """What a user is told about ``exc``: the message of a domain or user error,
+    the ``repr`` of anything else (a bug: the type matters)."""
+    if isinstance(exc, PymeAiError | UserError):
+        return str(exc.args[0]) if exc.args else str(exc)
+    return repr(exc)
+
+
+def user_error(exc):
+    """The UserError to raise for an engine error:
+    ``raise user_error(exc) from exc``."""
+    return UserError(error_message(exc))
+
+
+def translate(env, label):
+    """``label`` (a lazy translation or a plain string) in the language of ``env``."""
+    if isinstance(label, LazyGettext):
+        return env._(label)
+    return str(label) if label is not None else ""
