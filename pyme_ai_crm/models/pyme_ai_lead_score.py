@@ -2,6 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import fields, models
 
+from .crm_lead import TIERS
+
 
 class PymeAiLeadScore(models.Model):
     _name = "pyme.ai.lead.score"
@@ -15,9 +17,7 @@ class PymeAiLeadScore(models.Model):
     date = fields.Datetime(required=True, readonly=True)
     score = fields.Integer(readonly=True, aggregator="avg")
     probability = fields.Float(digits=(16, 4), readonly=True, aggregator="avg")
-    tier = fields.Selection(
-        [("hot", "Hot"), ("warm", "Warm"), ("cold", "Cold")], readonly=True
-    )
+    tier = fields.Selection(TIERS, readonly=True)
     model_id = fields.Many2one(
         "pyme.ai.model",
         string="AI Model",

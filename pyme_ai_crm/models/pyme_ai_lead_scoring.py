@@ -5,15 +5,15 @@
 import json
 from collections import defaultdict
 from datetime import datetime
+from typing import NamedTuple
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.osv import expression
 from odoo.tools import SQL
 from odoo.tools.translate import LazyTranslate
 
 from pyme_ai import leads as engine
-
-from .crm_lead import TREND_DELTA
 
 _lt = LazyTranslate(__name__)
 
@@ -29,6 +29,92 @@ STAGE_COVERAGE = 0.8
 ODOO_NATIVE_COLUMNS = ["stage", "team", "email_quality", "phone_quality"]
 
 
+def _days(start, end):
+    if not start or not end:
+        return None
+    if isinstance(start, str):
+        start = fields.Datetime.to_datetime(start)
+    if isinstance(end, str):
+        end = fields.Datetime.to_datetime(end)
+    if not isinstance(start, datetime) or not isinstance(end, datetime):
+        return None
+    return max((end - start).total_seconds() / 86400.0, 0.0)
+
+
+# How a feature is read (``Feature.read``): from the values of its fields and the moment
+# the lead is seen at. A string instead names the method filling the column(s) from
+# other records.
+def _name(values, when):
+    return values[0][1] if values[0] else None
+
+
+def _value(values, when):
+    return values[0] or None
+
+
+def _amount(values, when):
+    return values[0] or 0.0
+
+
+def _first(values, when):
+    return next((value for value in values if value), None)
+
+
+def _since(values, when):
+    return _days(values[0], when)
+
+
+class Feature(NamedTuple):
+    column: str  # engine table column
+    label: object  # lazily translated label (reasons)
+    fields: tuple  # crm.lead fields read; writing an editable one asks for a new score
+    read: object  # callable(values of ``fields``, moment) or a method name
+
+
+PARTNER = "_ai_partner_features"
+ENGAGEMENT = "_ai_engagement_features"
+TAGS = "_ai_tag_features"
+
+FEATURES = (
+    Feature("source", _lt("Source"), ("source_id",), _name),
+    Feature("medium", _lt("Medium"), ("medium_id",), _name),
+    Feature("campaign", _lt("Campaign"), ("campaign_id",), _name),
+    Feature("country", _lt("Country"), ("country_id",), _name),
+    Feature("state", _lt("State"), ("state_id",), _name),
+    Feature("team", _lt("Sales Team"), ("team_id",), _name),
+    Feature("salesperson", _lt("Salesperson"), ("user_id",), _name),
+    Feature("language", _lt("Language"), ("lang_id",), _name),
+    Feature("stage", _lt("Stage"), ("stage_id",), _name),
+    Feature("lead_type", _lt("Type"), ("type",), _value),
+    Feature(
+        "expected_revenue", _lt("Expected Revenue"), ("expected_revenue",), _amount
+    ),
+    Feature("email", _lt("Email"), ("email_from",), _value),
+    Feature("phone", _lt("Phone"), ("phone", "mobile"), _first),
+    Feature("email_quality", _lt("Email Quality"), ("email_state",), _value),
+    Feature("phone_quality", _lt("Phone Quality"), ("phone_state",), _value),
+    Feature("lead_age_days", _lt("Lead Age (days)"), ("create_date",), _since),
+    Feature("days_in_stage", _lt("Days in Stage"), ("date_last_stage_update",), _since),
+    Feature("partner_won", _lt("Customer's Won Leads"), ("partner_id",), PARTNER),
+    Feature("partner_lost", _lt("Customer's Lost Leads"), ("partner_id",), PARTNER),
+    Feature("activities_done", _lt("Activities Done"), (), ENGAGEMENT),
+    Feature("messages_in", _lt("Messages Received"), (), ENGAGEMENT),
+    Feature("messages_out", _lt("Messages Sent"), (), ENGAGEMENT),
+    Feature("days_since_contact", _lt("Days Since Last Contact"), (), ENGAGEMENT),
+    # one yes/no column "tag_<id>" per most used tag
+    Feature("tag", _lt("Tag"), ("tag_ids",), TAGS),
+)
+#: crm.lead fields read for the features, in order
+READ_FIELDS = tuple(dict.fromkeys(f for feature in FEATURES for f in feature.fields))
+# Columns the engine derives from the email and phone columns: "<column>_<derived>".
+DERIVED_LABELS = {
+    "email_free": _lt("Free Email Domain"),
+    "email_valid": _lt("Valid Email"),
+    "phone_valid": _lt("Valid Phone"),
+    "phone_region": _lt("Phone Country"),
+}
+
+
 class PymeAiLeadScoring(models.AbstractModel):
     _name = "pyme.ai.lead.scoring"
     _inherit = "pyme.ai.capability"
@@ -38,52 +124,36 @@ class PymeAiLeadScoring(models.AbstractModel):
     _ai_kind_label = _lt("Lead scoring")
     _ai_train_cron_xmlid = "pyme_ai_crm.ir_cron_train_lead_scoring"
     _ai_apply_cron_xmlid = "pyme_ai_crm.ir_cron_score_leads"
+    _ai_apply_mode = "batch"
     _ai_target_model = "crm.lead"
     _ai_apply_batch_size = 10000
+    _ai_protect_active = True
+    _ai_metrics = {
+        "auc": (_lt("AUC (ranking quality)"), "higher"),
+        "brier": (_lt("Brier score (lower is better)"), "lower"),
+        "log_loss": (_lt("Log loss (lower is better)"), "lower"),
+        "lift_10": (_lt("Lift in top 10%"), "higher"),
+        "lift_20": (_lt("Lift in top 20%"), "higher"),
+        "n": (_lt("Holdout rows"), "higher"),
+        "positive_rate": (_lt("Positive rate"), "higher"),
+    }
+    _ai_baseline_labels = {
+        "naive_bayes": _lt("Naive Bayes (like Odoo's native scoring)"),
+        "logistic": _lt("Logistic regression"),
+        "odoo_native": _lt("Odoo native scoring"),
+    }
 
     # ------------------------------------------------------------------ labels
     @api.model
     def _ai_feature_labels(self):
-        """Readable, translated labels of the feature columns (for the reasons)."""
+        """Readable, translated labels of the feature columns (for the reasons).
+
+        Glue addons adding columns with ``_ai_extra_features`` add their labels here.
+        """
         _ = self.env._
-        labels = {
-            "source": _("Source"),
-            "medium": _("Medium"),
-            "campaign": _("Campaign"),
-            "country": _("Country"),
-            "state": _("State"),
-            "team": _("Sales Team"),
-            "salesperson": _("Salesperson"),
-            "language": _("Language"),
-            "stage": _("Stage"),
-            "lead_type": _("Type"),
-            "expected_revenue": _("Expected Revenue"),
-            "email": _("Email"),
-            "phone": _("Phone"),
-            "email_quality": _("Email Quality"),
-            "phone_quality": _("Phone Quality"),
-            "lead_age_days": _("Lead Age (days)"),
-            "days_in_stage": _("Days in Stage"),
-            "partner_won": _("Customer's Won Leads"),
-            "partner_lost": _("Customer's Lost Leads"),
-            "partner_orders": _("Customer's Confirmed Orders"),
-            "activities_done": _("Activities Done"),
-            "messages_in": _("Messages Received"),
-            "messages_out": _("Messages Sent"),
-            "days_since_contact": _("Days Since Last Contact"),
-            "page_views": _("Website Page Views"),
-            "pricing_views": _("Pricing Page Views"),
-        }
-        # engine-derived columns: "<column>_<derived>"
-        labels.update(
-            {
-                "email_free": _("Free Email Domain"),
-                "email_valid": _("Valid Email"),
-                "phone_valid": _("Valid Phone"),
-                "phone_region": _("Phone Country"),
-            }
-        )
-        tag_name = _("Tag")
+        labels = {feature.column: _(feature.label) for feature in FEATURES}
+        labels.update({column: _(label) for column, label in DERIVED_LABELS.items()})
+        tag_name = labels.pop("tag")
         for tag in self.env["crm.tag"].sudo().search_read([], ["name"]):
             labels[f"tag_{tag['id']}"] = f"{tag_name}: {tag['name']}"
         return labels
@@ -96,91 +166,57 @@ class PymeAiLeadScoring(models.AbstractModel):
         closing date for the won and lost leads used in training, so nothing that
         happened after it leaks into the features.
         """
-        fnames = [
-            "source_id",
-            "medium_id",
-            "campaign_id",
-            "country_id",
-            "state_id",
-            "team_id",
-            "user_id",
-            "lang_id",
-            "stage_id",
-            "type",
-            "expected_revenue",
-            "email_from",
-            "phone",
-            "mobile",
-            "email_state",
-            "phone_state",
-            "create_date",
-            "date_last_stage_update",
-            "partner_id",
-            "tag_ids",
-        ]
-        rows = leads.with_context(active_test=False).read(fnames, load="_classic_read")
+        rows = leads.with_context(active_test=False).read(
+            list(READ_FIELDS), load="_classic_read"
+        )
+        self._ai_stage_as_of(leads, rows)
+        ids = [row["id"] for row in rows]
+        context = {"as_of": as_of, "tag_ids": tag_ids}
+        computed = {}
+        table = {}
+        for feature in FEATURES:
+            if isinstance(feature.read, str):
+                if feature.read not in computed:
+                    computed[feature.read] = getattr(self, feature.read)(rows, context)
+                    table.update(computed[feature.read])
+                continue
+            table[feature.column] = [
+                feature.read(
+                    tuple(row[name] for name in feature.fields), as_of[row["id"]]
+                )
+                for row in rows
+            ]
+        extra = defaultdict(list, table)
+        self._ai_extra_features(extra, ids, as_of)
+        return dict(extra), ids
+
+    def _ai_extra_features(self, table, ids, as_of):
+        """Hook for glue addons: add columns (lists aligned with ``ids``) to ``table``,
+        each lead seen at ``as_of[id]``; label them in ``_ai_feature_labels``."""
+
+    def _ai_stage_as_of(self, leads, rows):
+        """Set the stage of leads in a won stage to the one they left for it.
+
+        Won leads sit in the won stage: without tracking of the stage they left, the
+        stage (and time in it) would give the outcome away, so both are left out of
+        every row (``stage_id`` and ``date_last_stage_update`` None) unless that stage
+        is known for most of them.
+        """
         stages, n_won = self._ai_stage_before_close(leads)
-        # Won leads sit in the won stage: without tracking of the stage they left, the
-        # stage (and time in it) would give the outcome away, so it is left out.
         use_stage = not n_won or len(stages) >= STAGE_COVERAGE * n_won
-
-        def name(value):
-            return value[1] if value else None
-
-        table = defaultdict(list)
         for row in rows:
-            when = as_of[row["id"]]
-            table["source"].append(name(row["source_id"]))
-            table["medium"].append(name(row["medium_id"]))
-            table["campaign"].append(name(row["campaign_id"]))
-            table["country"].append(name(row["country_id"]))
-            table["state"].append(name(row["state_id"]))
-            table["team"].append(name(row["team_id"]))
-            table["salesperson"].append(name(row["user_id"]))
-            table["language"].append(name(row["lang_id"]))
-            stage = stages.get(
+            stage, entered = stages.get(
                 row["id"], (row["stage_id"], row["date_last_stage_update"])
             )
             if not use_stage:
-                stage = (None, None)
-            table["stage"].append(name(stage[0]))
-            table["lead_type"].append(row["type"] or None)
-            table["expected_revenue"].append(row["expected_revenue"] or 0.0)
-            table["email"].append(row["email_from"] or None)
-            table["phone"].append(row["phone"] or row["mobile"] or None)
-            table["email_quality"].append(row["email_state"] or None)
-            table["phone_quality"].append(row["phone_state"] or None)
-            table["lead_age_days"].append(_days(row["create_date"], when))
-            table["days_in_stage"].append(_days(stage[1], when) if use_stage else None)
-            tags = set(row["tag_ids"])
-            for tag_id in tag_ids:
-                table[f"tag_{tag_id}"].append(tag_id in tags)
-        ids = [row["id"] for row in rows]
-        partner_ids = {row["partner_id"][0] for row in rows if row["partner_id"]}
-        commercial = {
-            row["id"]: row["commercial_partner_id"][0]
-            for row in self.env["res.partner"]
-            .with_context(active_test=False)
-            .browse(partner_ids)
-            .read(["commercial_partner_id"])
-        }
-        partners = {
-            row["id"]: commercial.get(row["partner_id"] and row["partner_id"][0])
-            for row in rows
-        }
-        self._ai_partner_features(table, ids, partners, as_of)
-        self._ai_engagement_features(table, ids, as_of)
-        self._ai_extra_features(table, ids, as_of)
-        return dict(table), ids
-
-    def _ai_extra_features(self, table, ids, as_of):
-        """Hook for glue addons (website visits): add columns aligned with ``ids``."""
+                stage = entered = None
+            row["stage_id"], row["date_last_stage_update"] = stage, entered
 
     def _ai_stage_before_close(self, leads):
-        """For won leads, the stage they were in before the won stage (from tracking).
+        """For leads in a won stage, the stage they were in before it (from tracking).
 
         Returns ({lead id: ((stage id, name), date entered)} for the leads it knows,
-        number of won leads).
+        number of leads in a won stage).
         """
         won_stage_ids = set(
             self.env["crm.stage"].sudo().search([("is_won", "=", True)]).ids
@@ -211,68 +247,51 @@ class PymeAiLeadScoring(models.AbstractModel):
             entered[res_id] = date
         return result, len(won)
 
-    def _ai_partner_features(self, table, ids, partners, as_of):
-        """Earlier won and lost leads (and confirmed orders) of the same customer."""
-        partner_ids = list({p for p in partners.values() if p})
+    def _ai_partner_features(self, rows, context):
+        """Earlier won and lost leads of the same customer (commercial partner)."""
+        as_of = context["as_of"]
+        Lead = self.env["crm.lead"].with_context(active_test=False)
+        partner_ids = {row["partner_id"][0] for row in rows if row["partner_id"]}
+        commercial = {
+            partner.id: partner.commercial_partner_id.id
+            for partner in self.env["res.partner"]
+            .with_context(active_test=False)
+            .browse(partner_ids)
+        }
+        # per commercial partner: (closing date, won, lead id) of its closed leads
         closed = defaultdict(list)
-        if partner_ids:
-            for row in (
-                self.env["crm.lead"]
-                .with_context(active_test=False)
-                .search_read(
-                    [
-                        ("partner_id.commercial_partner_id", "in", partner_ids),
-                        ("date_closed", "!=", False),
-                    ],
-                    ["partner_id", "date_closed", "probability", "active"],
-                )
-            ):
-                won = row["probability"] == 100 and row["active"]
-                closed[row["partner_id"][0]].append(
-                    (row["date_closed"], won, row["id"])
-                )
-        if closed:
-            commercial = {
-                row["id"]: row["commercial_partner_id"][0]
-                for row in self.env["res.partner"]
-                .with_context(active_test=False)
-                .browse(list(closed))
-                .read(["commercial_partner_id"])
-            }
-            by_commercial = defaultdict(list)
-            for partner_id, items in closed.items():
-                by_commercial[commercial[partner_id]].extend(items)
-            closed = by_commercial
-        orders = {}
-        if partner_ids and "sale.order" in self.env:
-            for partner, dates in (
-                self.env["sale.order"]
-                .sudo()
-                ._read_group(
-                    [
-                        ("partner_id.commercial_partner_id", "in", partner_ids),
-                        ("state", "=", "sale"),
-                    ],
-                    ["partner_id"],
-                    ["date_order:array_agg"],
-                )
-            ):
-                orders.setdefault(partner.commercial_partner_id.id, []).extend(dates)
-        for lead_id in ids:
-            partner = partners[lead_id]
-            when = as_of[lead_id]
-            history = [
-                c for c in closed.get(partner, ()) if c[0] < when and c[2] != lead_id
+        if commercial:
+            customer = [
+                (
+                    "partner_id.commercial_partner_id",
+                    "in",
+                    list(set(commercial.values())),
+                ),
+                ("date_closed", "!=", False),
             ]
-            table["partner_won"].append(sum(1 for c in history if c[1]))
-            table["partner_lost"].append(sum(1 for c in history if not c[1]))
-            if "sale.order" in self.env:
-                table["partner_orders"].append(
-                    sum(1 for d in orders.get(partner, ()) if d < when)
-                )
+            for won, domain in (
+                (True, Lead._ai_won_domain()),
+                (False, Lead._ai_lost_domain()),
+            ):
+                for lead in Lead.search(expression.AND([customer, domain])):
+                    closed[lead.partner_id.commercial_partner_id.id].append(
+                        (lead.date_closed, won, lead.id)
+                    )
+        won_counts, lost_counts = [], []
+        for row in rows:
+            partner = commercial.get(row["partner_id"] and row["partner_id"][0])
+            when = as_of[row["id"]]
+            history = [
+                c for c in closed.get(partner, ()) if c[0] < when and c[2] != row["id"]
+            ]
+            won_counts.append(sum(1 for c in history if c[1]))
+            lost_counts.append(sum(1 for c in history if not c[1]))
+        return {"partner_won": won_counts, "partner_lost": lost_counts}
 
-    def _ai_engagement_features(self, table, ids, as_of):
+    def _ai_engagement_features(self, rows, context):
         """Activities done, messages in and out, days since the last contact."""
+        as_of = context["as_of"]
+        ids = [row["id"] for row in rows]
         self.env["mail.message"].flush_model()
         note = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note")
         self.env.cr.execute(
@@ -300,6 +319,7 @@ class PymeAiLeadScoring(models.AbstractModel):
             )
         )
         stats = {row[0]: row[1:] for row in self.env.cr.fetchall()}
+        table = defaultdict(list)
         for lead_id in ids:
             done, received, sent, last = stats.get(lead_id, (0, 0, 0, None))
             table["activities_done"].append(done)
@@ -308,6 +328,13 @@ class PymeAiLeadScoring(models.AbstractModel):
             table["days_since_contact"].append(
                 _days(last, as_of[lead_id]) if last else None
             )
+        return table
+
+    def _ai_tag_features(self, rows, context):
+        return {
+            f"tag_{tag_id}": [tag_id in row["tag_ids"] for row in rows]
+            for tag_id in context["tag_ids"]
+        }
 
     def _ai_tag_ids(self):
         """The most used tags, as yes/no features."""
@@ -321,28 +348,22 @@ class PymeAiLeadScoring(models.AbstractModel):
 
     # ------------------------------------------------------------------ training
     def _ai_closed_leads(self):
-        company = self.env.company
-        leads = (
-            self.env["crm.lead"]
-            .with_context(active_test=False)
-            .search(
+        """The company's most recent won and lost leads."""
+        Lead = self.env["crm.lead"].with_context(active_test=False)
+        return Lead.search(
+            expression.AND(
                 [
-                    ("company_id", "in", (company.id, False)),
-                    "|",
-                    ("stage_id.is_won", "=", True),
-                    "&",
-                    ("active", "=", False),
-                    ("probability", "=", 0),
-                ],
-                order="date_closed desc, id desc",
-                limit=MAX_TRAINING_LEADS,
-            )
+                    [("company_id", "in", (self.env.company.id, False))],
+                    Lead._ai_closed_domain(),
+                ]
+            ),
+            order="date_closed desc, id desc",
+            limit=MAX_TRAINING_LEADS,
         )
-        return leads
 
     def _ai_training_data(self):
         leads = self._ai_closed_leads()
-        won_ids = set(leads.filtered(lambda lead: lead.stage_id.is_won).ids)
+        won_ids = set(leads.filtered_domain(leads._ai_won_domain()).ids)
         minimum = self._ai_min_samples()
         n_won, n_lost = len(won_ids), len(leads) - len(won_ids)
         if n_won < minimum or n_lost < minimum:
@@ -366,16 +387,15 @@ class PymeAiLeadScoring(models.AbstractModel):
         return {"table": table, "target": target, "tag_ids": tag_ids}
 
     def _ai_tier_thresholds(self):
-        params = self.env["ir.config_parameter"].sudo()
-        hot = int(params.get_param(HOT_PARAM) or 0)
-        warm = int(params.get_param(WARM_PARAM) or 0)
-        return {"hot": hot, "warm": warm} if hot and warm else None
+        return engine.fixed_thresholds(
+            hot=self._ai_param(HOT_PARAM, 0, int, 0, 100),
+            warm=self._ai_param(WARM_PARAM, 0, int, 0, 100),
+        )
 
     def _ai_fit(self, data):
         country = self.env.company.country_id.code
-        result = engine.train(
-            data["table"],
-            data["target"],
+        result = engine.evaluate(
+            engine.LeadData(data["table"], data["target"]),
             min_per_class=self._ai_min_samples(),
             tier_thresholds=self._ai_tier_thresholds(),
             random_state=0,
@@ -386,27 +406,32 @@ class PymeAiLeadScoring(models.AbstractModel):
         result.report["tag_ids"] = data["tag_ids"]
         return result
 
-    def _ai_train(self, trigger="cron"):
-        run = super()._ai_train(trigger=trigger)
-        if run.state == "done":
-            # a new model rescores every open lead
-            self.env.cr.execute(
-                SQL(
-                    "UPDATE crm_lead SET ai_needs_scoring = TRUE "
-                    "WHERE active AND (company_id = %s OR company_id IS NULL)",
-                    self.env.company.id,
-                )
+    def _ai_after_activate(self, ai_model, previous):
+        """A new active model rescores every open lead of its company."""
+        res = super()._ai_after_activate(ai_model, previous)
+        self.env["crm.lead"].flush_model(["ai_needs_scoring"])
+        self.env.cr.execute(
+            SQL(
+                "UPDATE crm_lead SET ai_needs_scoring = TRUE "
+                "WHERE active AND (company_id = %s OR company_id IS NULL)",
+                ai_model.company_id.id,
             )
-            self.env["crm.lead"].invalidate_model(["ai_needs_scoring"])
-        return run
+        )
+        self.env["crm.lead"].invalidate_model(["ai_needs_scoring"])
+        return res
 
     # ------------------------------------------------------------------ applying
     def _ai_apply_domain(self, ai_model):
-        return [
-            ("ai_needs_scoring", "=", True),
-            ("company_id", "in", (ai_model.company_id.id, False)),
-            ("stage_id.is_won", "=", False),
-        ]
+        Lead = self.env["crm.lead"]
+        return expression.AND(
+            [
+                [
+                    ("ai_needs_scoring", "=", True),
+                    ("company_id", "in", (ai_model.company_id.id, False)),
+                ],
+                ["!", *expression.normalize_domain(Lead._ai_won_domain())],
+            ]
+        )
 
     def _ai_apply(self, records, engine_model, ai_model):
         now = fields.Datetime.now()
@@ -414,28 +439,22 @@ class PymeAiLeadScoring(models.AbstractModel):
         table, ids = self._ai_lead_table(
             records, dict.fromkeys(records.ids, now), tag_ids
         )
-        scored = engine_model.score(table)
+        scored = engine_model.explain(table)
         previous = {row["id"]: row["ai_score"] for row in records.read(["ai_score"])}
-        values = []
-        for index, lead_id in enumerate(ids):
-            score = int(scored["score"][index])
-            old = previous.get(lead_id) or 0
-            trend = "stable"
-            if old and score - old >= TREND_DELTA:
-                trend = "rising"
-            elif old and old - score >= TREND_DELTA:
-                trend = "falling"
-            values.append(
-                (
-                    lead_id,
-                    score,
-                    float(scored["probability"][index]),
-                    scored["tier"][index],
-                    json.dumps(scored["reasons"][index]),
-                    old or None,
-                    trend,
-                )
+        old = [previous.get(lead_id) or 0 for lead_id in ids]
+        trends = engine.score_trend(old, scored["score"])
+        values = [
+            (
+                lead_id,
+                int(scored["score"][index]),
+                float(scored["probability"][index]),
+                scored["tier"][index],
+                json.dumps(scored["reasons"][index]),
+                old[index] or None,
+                str(trends[index]),
             )
+            for index, lead_id in enumerate(ids)
+        ]
         self._ai_write_scores(values, ai_model, now)
 
     def _ai_write_scores(self, values, ai_model, now):
@@ -495,19 +514,7 @@ class PymeAiLeadScoring(models.AbstractModel):
                 "ai_score_trend",
                 "ai_score_date",
                 "ai_needs_scoring",
+                "ai_score_history_ids",
             ]
         )
         self.env["pyme.ai.lead.score"].invalidate_model()
-        self.env["crm.lead"].invalidate_model(["ai_score_history_ids"])
-
-
-def _days(start, end):
-    if not start or not end:
-        return None
-    if isinstance(start, str):
-        start = fields.Datetime.to_datetime(start)
-    if isinstance(end, str):
-        end = fields.Datetime.to_datetime(end)
-    if not isinstance(start, datetime) or not isinstance(end, datetime):
-        return None
-    return max((end - start).total_seconds() / 86400.0, 0.0)

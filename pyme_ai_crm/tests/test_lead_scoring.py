@@ -112,3 +112,25 @@ class TestLeadScoring(LeadScoringCase):
         self.assertEqual(set(data["table"]["stage"]), {None})
         self.assertEqual(set(data["table"]["days_in_stage"]), {None})
         self.assertEqual(sum(data["target"]), 25)
+
+    def test_capability_fits_the_contract(self):
+        self.assertEqual(self.scoring._ai_contract_errors(), [])
+        for key in ("auc", "brier", "log_loss", "lift_10", "lift_20"):
+            self.assertIn(key, self.scoring._ai_metrics)
+        self.assertEqual(self.scoring._ai_metrics["brier"][1], "lower")
+
+    def test_new_model_rescores_every_open_lead(self):
+        self._create_history(40, 40)
+        self.scoring._ai_train()
+        lead = self._open_lead(web=True, revenue=8000)
+        self.scoring._cron_ai_apply()
+        self.assertFalse(lead.ai_needs_scoring)
+        run = self.scoring._ai_train()
+        self.assertEqual(run.state, "done", run.message)
+        self.assertTrue(lead.ai_needs_scoring)
+        won = self.env["crm.lead"].search(self.env["crm.lead"]._ai_won_domain())
+        self.assertTrue(won)
+        self.scoring._cron_ai_apply()
+        self.assertFalse(lead.ai_needs_scoring)
+        # won leads are never scored
+        self.assertFalse(any(won.mapped("ai_score_date")))

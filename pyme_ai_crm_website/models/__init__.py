@@ -1,2 +1,1 @@
 from . import pyme_ai_lead_scoring
-from . import pyme_ai_followup_rule

@@ -1,6 +1,6 @@
 # Copyright 2026 pyme_ai contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import models
+from odoo import api, models
 from odoo.tools import SQL
 
 # URL fragments of pricing pages (English and Spanish sites).
@@ -9,6 +9,15 @@ PRICING_PATTERNS = ["%pric%", "%precio%", "%tarifa%", "%/shop%", "%plan%"]
 
 class PymeAiLeadScoring(models.AbstractModel):
     _inherit = "pyme.ai.lead.scoring"
+
+    @api.model
+    def _ai_feature_labels(self):
+        _ = self.env._
+        return dict(
+            super()._ai_feature_labels(),
+            page_views=_("Website Page Views"),
+            pricing_views=_("Pricing Page Views"),
+        )
 
     def _ai_extra_features(self, table, ids, as_of):
         """Page views of the lead's website visitors before ``as_of``."""

@@ -1,2 +1,1 @@
 from . import test_website_features
-from . import test_pricing_followup

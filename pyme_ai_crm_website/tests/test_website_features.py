@@ -34,3 +34,21 @@ class TestWebsiteFeatures(LeadScoringCase):
         self.scoring._ai_extra_features(table, [lead.id, other.id], as_of)
         self.assertEqual(table["page_views"], [3, 0])
         self.assertEqual(table["pricing_views"], [2, 0])
+
+    def test_visits_are_features_with_labels(self):
+        lead = self._open_lead(web=True, revenue=1000)
+        visitor = self.env["website.visitor"].create({"access_token": "e" * 32})
+        lead.visitor_ids = visitor
+        now = fields.Datetime.now()
+        self.env["website.track"].create(
+            {"visitor_id": visitor.id, "url": "/tarifas", "visit_datetime": now}
+        )
+        table, ids = self.scoring._ai_lead_table(
+            lead, {lead.id: now + timedelta(hours=1)}, []
+        )
+        self.assertEqual(ids, lead.ids)
+        self.assertEqual(table["page_views"], [1])
+        self.assertEqual(table["pricing_views"], [1])
+        labels = self.scoring._ai_feature_labels()
+        self.assertEqual(labels["pricing_views"], "Pricing Page Views")
+        self.assertEqual(labels["page_views"], "Website Page Views")
