@@ -1,3 +1,1 @@
-from . import res_company
-from . import res_partner
-from . import res_config_settings
+from . import pyme_ai_lead_scoring

@@ -1,1 +1,1 @@
-from . import test_rfm_segments
+from . import test_partner_orders

@@ -1,0 +1,407 @@
+# Copyright 2026 pyme_ai contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Follow-up rules: a trigger finds leads, an action follows them up once.
+
+Each trigger is a method ``_trigger_<code>(leads_domain, now)`` returning
+``{lead id: key}``; the key names the event (an idle period, a mailing trace, a page
+visit), and a rule acts at most once per lead and key (``pyme.ai.followup.log`` has a
+unique constraint), however often the cron runs. Glue addons add triggers with
+``selection_add`` and a ``_trigger_<code>`` method.
+"""
+
+import logging
+from datetime import timedelta
+
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.osv import expression
+from odoo.tools import SQL, safe_eval
+
+_logger = logging.getLogger(__name__)
+
+# Leads acted on per transaction (the cron commits between batches).
+BATCH_SIZE = 500
+FOLLOWUP_CRON = "pyme_ai_crm_followup.ir_cron_followup_rules"
+
+
+class PymeAiFollowupRule(models.Model):
+    _name = "pyme.ai.followup.rule"
+    _description = "AI Follow-up Rule"
+    _order = "sequence, id"
+    _check_company_auto = True
+
+    name = fields.Char(required=True, translate=True)
+    active = fields.Boolean(default=True)
+    sequence = fields.Integer(default=10)
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company
+    )
+    trigger = fields.Selection(
+        [
+            ("no_activity", "No activity on an open lead"),
+            ("hot_untouched", "Hot lead unassigned or untouched"),
+        ],
+        required=True,
+    )
+    delay = fields.Integer(
+        required=True,
+        default=30,
+        help="How long the condition must last before the rule acts.",
+    )
+    delay_unit = fields.Selection(
+        [("hours", "Hours"), ("days", "Days")], required=True, default="days"
+    )
+    lookback_days = fields.Integer(
+        string="Look Back (days)",
+        default=30,
+        help="Only events of this many days before the delay count (0: all), so that "
+        "switching a rule on does not bring back every old case at once.",
+    )
+    team_ids = fields.Many2many(
+        "crm.team",
+        string="Sales Teams",
+        check_company=True,
+        help="Only leads of these teams (all if empty).",
+    )
+    domain = fields.Char(
+        string="Extra Conditions",
+        default="[]",
+        help="Only leads matching these conditions (all if empty).",
+    )
+    action = fields.Selection(
+        [("activity", "Schedule an activity"), ("mail_template", "Send an email")],
+        required=True,
+        default="activity",
+    )
+    activity_type_id = fields.Many2one(
+        "mail.activity.type",
+        default=lambda self: self.env.ref(
+            "mail.mail_activity_data_todo", raise_if_not_found=False
+        ),
+    )
+    activity_summary = fields.Char(translate=True)
+    activity_note = fields.Html(translate=True)
+    activity_notify = fields.Boolean(
+        string="Email the Assignee",
+        help="Also email the user who gets the activity, as when a colleague assigns "
+        "one. Off: the activity only shows in their activities and on the lead.",
+    )
+    activity_deadline_days = fields.Integer(
+        string="Deadline (days)", default=0, help="Days after the rule acts."
+    )
+    assignee = fields.Selection(
+        [
+            ("salesperson", "Salesperson"),
+            ("team_leader", "Team leader"),
+            ("user", "Specific user"),
+        ],
+        required=True,
+        default="salesperson",
+        help="Who gets the activity: the salesperson (else the user below, else the "
+        "team leader), the team leader (else the user below, else the salesperson) or "
+        "the user below (else the salesperson). Leads with nobody to assign wait for "
+        "a later run.",
+    )
+    user_id = fields.Many2one("res.users", string="User", check_company=True)
+    mail_template_id = fields.Many2one(
+        "mail.template", string="Email Template", domain=[("model", "=", "crm.lead")]
+    )
+    log_ids = fields.One2many("pyme.ai.followup.log", "rule_id", string="Follow-ups")
+    log_count = fields.Integer(compute="_compute_log_count", string="Follow-ups Done")
+
+    @api.constrains("domain")
+    def _check_domain(self):
+        for rule in self:
+            try:
+                with self.env.cr.savepoint():
+                    self.env["crm.lead"].search_count(rule._extra_domain(), limit=1)
+            except Exception as error:  # noqa: BLE001 - any bad domain is refused
+                raise ValidationError(
+                    self.env._(
+                        "Rule %(rule)s has invalid extra conditions: %(error)s",
+                        rule=rule.name,
+                        error=error,
+                    )
+                ) from error
+
+    @api.constrains("action", "activity_type_id", "mail_template_id", "delay")
+    def _check_action(self):
+        for rule in self:
+            if rule.delay < 0:
+                raise ValidationError(self.env._("The delay cannot be negative."))
+            if rule.action == "activity" and not rule.activity_type_id:
+                raise ValidationError(
+                    self.env._("Rule %(rule)s needs an activity type.", rule=rule.name)
+                )
+            if rule.action == "mail_template" and not rule.mail_template_id:
+                raise ValidationError(
+                    self.env._("Rule %(rule)s needs an email template.", rule=rule.name)
+                )
+
+    def _compute_log_count(self):
+        counts = dict(
+            self.env["pyme.ai.followup.log"]._read_group(
+                [("rule_id", "in", self.ids)], ["rule_id"], ["__count"]
+            )
+        )
+        for rule in self:
+            rule.log_count = counts.get(rule, 0)
+
+    def action_view_logs(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "pyme_ai_crm_followup.pyme_ai_followup_log_action"
+        )
+        action["domain"] = [("rule_id", "=", self.id)]
+        return action
+
+    # ------------------------------------------------------------------ triggers
+    def _window(self, now):
+        """(oldest, newest) event dates the rule acts on now; oldest may be None."""
+        newest = now - timedelta(**{self.delay_unit: self.delay})
+        oldest = newest - timedelta(days=self.lookback_days)
+        return (oldest if self.lookback_days > 0 else None), newest
+
+    def _extra_domain(self):
+        """The rule's extra conditions on crm.lead, as a domain list."""
+        self.ensure_one()
+        if not self.domain:
+            return []
+        context = {
+            "datetime": safe_eval.datetime,
+            "dateutil": safe_eval.dateutil,
+            "time": safe_eval.time,
+            "uid": self.env.uid,
+            "user": self.env.user,
+            "context_today": lambda: fields.Date.context_today(self),
+        }
+        return list(safe_eval.safe_eval(self.domain, context))
+
+    def _leads_domain(self):
+        Lead = self.env["crm.lead"]
+        # open leads: active (lost ones are archived) and not won
+        domain = expression.AND(
+            [
+                [("company_id", "in", [self.company_id.id, False])],
+                [("active", "=", True)],
+                ["!", *expression.normalize_domain(Lead._ai_won_domain())],
+            ]
+        )
+        if self.team_ids:
+            domain = expression.AND([domain, [("team_id", "in", self.team_ids.ids)]])
+        extra = self._extra_domain()
+        return expression.AND([domain, extra]) if extra else domain
+
+    def _last_touch(self, lead_ids):
+        """{lead id: last message, email or done activity (or creation)}."""
+        self.env["mail.message"].flush_model(
+            ["model", "res_id", "date", "message_type", "mail_activity_type_id"]
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT l.id, GREATEST(l.create_date, MAX(m.date))
+                  FROM crm_lead l
+             LEFT JOIN mail_message m
+                    ON m.model = 'crm.lead' AND m.res_id = l.id
+                   AND (m.message_type IN ('comment', 'email')
+                        OR m.mail_activity_type_id IS NOT NULL)
+                 WHERE l.id = ANY(%s)
+              GROUP BY l.id
+                """,
+                list(lead_ids),
+            )
+        )
+        return dict(self.env.cr.fetchall())
+
+    def _idle_leads(self, leads_domain, now):
+        """Leads without planned activity untouched since the rule's delay."""
+        oldest, newest = self._window(now)
+        leads = self.env["crm.lead"].search(
+            leads_domain + [("activity_ids", "=", False), ("create_date", "<", newest)]
+        )
+        touched = self._last_touch(leads.ids)
+        return {
+            lead.id: touched[lead.id]
+            for lead in leads
+            if touched.get(lead.id)
+            and touched[lead.id] < newest
+            and (oldest is None or touched[lead.id] >= oldest)
+        }
+
+    def _trigger_no_activity(self, leads_domain, now):
+        idle = self._idle_leads(leads_domain, now)
+        return {
+            lead_id: f"idle:{last:%Y-%m-%d %H:%M:%S}" for lead_id, last in idle.items()
+        }
+
+    def _trigger_hot_untouched(self, leads_domain, now):
+        oldest, newest = self._window(now)
+        hot = leads_domain + [("ai_tier", "=", "hot"), ("create_date", "<", newest)]
+        created = [("create_date", ">=", oldest)] if oldest else []
+        unassigned = self.env["crm.lead"].search(
+            hot + created + [("user_id", "=", False)]
+        )
+        keys = {lead.id: "hot:unassigned" for lead in unassigned}
+        idle = self._idle_leads(hot + [("user_id", "!=", False)], now)
+        keys.update(
+            {lead_id: f"hot:{last:%Y-%m-%d %H:%M:%S}" for lead_id, last in idle.items()}
+        )
+        return keys
+
+    def _find(self, now):
+        """{lead id: key} of the leads this rule has not acted on for that key yet."""
+        self.ensure_one()
+        method = getattr(self, f"_trigger_{self.trigger}", None)
+        if method is None:
+            _logger.info("pyme_ai: follow-up trigger %s is not installed", self.trigger)
+            return {}
+        keys = method(self._leads_domain(), now)
+        if not keys:
+            return {}
+        done = self.env["pyme.ai.followup.log"].search_read(
+            [("rule_id", "=", self.id), ("lead_id", "in", list(keys))],
+            ["lead_id", "key"],
+        )
+        seen = {(row["lead_id"][0], row["key"]) for row in done}
+        keys = {
+            lead_id: key for lead_id, key in keys.items() if (lead_id, key) not in seen
+        }
+        if self.action == "activity":
+            # nobody to assign (no team leader yet...): left for a later run
+            leads = self.env["crm.lead"].browse(list(keys))
+            keys = {lead.id: keys[lead.id] for lead in leads if self._assignee(lead)}
+        return keys
+
+    # ------------------------------------------------------------------ actions
+    def _assignee(self, lead):
+        """The user to follow ``lead`` up, or an empty recordset when nobody fits
+        (the lead is then left for a later run, once the team has a leader...)."""
+        candidates = [lead.user_id, self.user_id, lead.team_id.user_id]
+        if self.assignee == "team_leader":
+            candidates = [lead.team_id.user_id, self.user_id, lead.user_id]
+        elif self.assignee == "user":
+            candidates = [self.user_id, lead.user_id]
+        return next((user for user in candidates if user), self.env["res.users"])
+
+    def _lang(self, user):
+        """The language the texts for ``user`` are written in."""
+        return user.lang or self.company_id.partner_id.lang or self.env.lang
+
+    def _act(self, leads, keys, now):
+        """Follow ``leads`` up, log each on the lead's chatter and in the rule's log.
+
+        Activity summaries and notes are in the language of the user who gets the
+        activity, chatter notes in that of the lead's salesperson.
+        """
+        self.ensure_one()
+        activities = {}
+        by_lang = {}  # the rule read in each language it is needed in
+        users = {}
+        if self.action == "activity":
+            users = {lead.id: self._assignee(lead) for lead in leads}
+            deadline = fields.Date.context_today(self) + timedelta(
+                days=self.activity_deadline_days
+            )
+            model_id = self.env["ir.model"]._get_id("crm.lead")
+            values = []
+            for lead in leads:
+                lang = self._lang(users[lead.id])
+                rule = by_lang.setdefault(lang, self.with_context(lang=lang))
+                values.append(
+                    {
+                        "res_model_id": model_id,
+                        "res_id": lead.id,
+                        "activity_type_id": self.activity_type_id.id,
+                        "summary": rule.activity_summary or rule.name,
+                        "note": rule.activity_note,
+                        "date_deadline": deadline,
+                        "user_id": users[lead.id].id,
+                    }
+                )
+            created = (
+                self.env["mail.activity"]
+                .with_context(mail_activity_quick_update=not self.activity_notify)
+                .create(values)
+            )
+            activities = dict(zip(leads.ids, created.ids, strict=True))
+        else:
+            leads.message_post_with_source(
+                self.mail_template_id,
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+            )
+        bodies = {}
+        for lead in leads:
+            lang = self._lang(lead.user_id or users.get(lead.id, lead.user_id))
+            rule = by_lang.setdefault(lang, self.with_context(lang=lang))
+            bodies[lead.id] = Markup("<p>%s</p>") % rule._done_text()
+        leads._message_log_batch(bodies=bodies)
+        self.env["pyme.ai.followup.log"].create(
+            [
+                {
+                    "rule_id": self.id,
+                    "lead_id": lead.id,
+                    "key": keys[lead.id],
+                    "activity_id": activities.get(lead.id),
+                    "date": now,
+                }
+                for lead in leads
+            ]
+        )
+
+    def _done_text(self):
+        """The chatter note of what the rule did, in the context's language."""
+        if self.action == "activity":
+            return self.env._(
+                "AI follow-up rule %(rule)s scheduled an activity.", rule=self.name
+            )
+        return self.env._(
+            "AI follow-up rule %(rule)s sent the email %(template)s.",
+            rule=self.name,
+            template=self.mail_template_id.name,
+        )
+
+    @api.model
+    def _cron_run(self):
+        """Act on at most ``BATCH_SIZE`` leads; the cron runner commits and calls
+        again while some remain (and the log makes a restart pick up where it was).
+        """
+        now = fields.Datetime.now()
+        pending = []
+        for rule in self.sudo().search([]):
+            rule = rule.with_company(rule.company_id)
+            keys = rule._find(now)
+            if keys:
+                pending.append((rule, keys))
+        budget, done, failed = BATCH_SIZE, 0, 0
+        for rule, keys in pending:
+            ids = sorted(keys)[:budget]
+            try:
+                # one broken rule (a template that fails to render...) must not
+                # stop the others: it is rolled back, logged and retried next run
+                with self.env.cr.savepoint():
+                    rule._act(self.env["crm.lead"].sudo().browse(ids), keys, now)
+            except Exception:  # noqa: BLE001
+                _logger.exception(
+                    "pyme_ai: follow-up rule %s (id %s) failed", rule.name, rule.id
+                )
+                failed += len(keys)
+                continue
+            done += len(ids)
+            budget -= len(ids)
+            if budget <= 0:
+                break
+        remaining = sum(len(keys) for __, keys in pending) - done - failed
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+        return done
+
+    def action_run_now(self):
+        """Queue a run of the rules (never runs inside the request)."""
+        self.check_access("write")
+        cron = self.env.ref(FOLLOWUP_CRON, raise_if_not_found=False)
+        if cron:
+            cron.sudo()._trigger()
+        return True

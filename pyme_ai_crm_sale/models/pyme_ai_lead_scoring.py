@@ -1,0 +1,44 @@
+# Copyright 2026 pyme_ai contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, models
+from odoo.tools import SQL
+
+
+class PymeAiLeadScoring(models.AbstractModel):
+    _inherit = "pyme.ai.lead.scoring"
+
+    @api.model
+    def _ai_feature_labels(self):
+        return dict(
+            super()._ai_feature_labels(),
+            partner_orders=self.env._("Customer's Confirmed Orders"),
+        )
+
+    def _ai_extra_features(self, table, ids, as_of):
+        """Confirmed sale orders of the lead's customer (commercial partner, contacts
+        included, every company) dated before ``as_of``."""
+        res = super()._ai_extra_features(table, ids, as_of)
+        self.env["sale.order"].flush_model(["state", "partner_id", "date_order"])
+        self.env["res.partner"].flush_model(["commercial_partner_id"])
+        self.env["crm.lead"].flush_model(["partner_id"])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT l.id, COUNT(so.id)
+                  FROM unnest(%s::int[], %s::timestamp[]) AS l(id, as_of)
+                  JOIN crm_lead cl ON cl.id = l.id
+                  JOIN res_partner lp ON lp.id = cl.partner_id
+                  JOIN res_partner op
+                    ON op.commercial_partner_id = lp.commercial_partner_id
+                  JOIN sale_order so ON so.partner_id = op.id
+                                    AND so.state = 'sale'
+                                    AND so.date_order < l.as_of
+              GROUP BY l.id
+                """,
+                ids,
+                [as_of[i] for i in ids],
+            )
+        )
+        orders = dict(self.env.cr.fetchall())
+        table["partner_orders"].extend(orders.get(lead_id, 0) for lead_id in ids)
+        return res

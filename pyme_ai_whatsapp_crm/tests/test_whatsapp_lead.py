@@ -1,0 +1,66 @@
+# Copyright 2026 pyme_ai contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo.exceptions import UserError
+from odoo.tests import tagged
+
+from odoo.addons.pyme_ai_whatsapp.tests.common import WhatsappCase
+
+
+@tagged("post_install", "-at_install")
+class TestWhatsappLead(WhatsappCase):
+    def _lead(self, **values):
+        return self.env["crm.lead"].create(
+            dict({"name": "WhatsApp lead", "contact_name": "Luis"}, **values)
+        )
+
+    def test_spanish_mexican_colombian_numbers(self):
+        text = "?text=Hello%20Luis%2C%20this%20is%20Ana%20from%20Pyme."
+        cases = [
+            # national formats take the lead's country
+            ({"mobile": "612 34 56 78", "country_id": self.es.id}, "34612345678"),
+            ({"phone": "+34 912 345 678"}, "34912345678"),
+            ({"mobile": "55 1234 5678", "country_id": self.mx.id}, "525512345678"),
+            # the legacy "1" of Mexican mobiles is dropped
+            ({"mobile": "+52 1 55 1234 5678"}, "525512345678"),
+            ({"mobile": "044 55 1234 5678", "country_id": self.mx.id}, "525512345678"),
+            ({"mobile": "321 123 4567", "country_id": self.co.id}, "573211234567"),
+            ({"phone": "+57 (601) 234 5678"}, "576012345678"),
+            # no country on the lead: the company's (Spain)
+            ({"mobile": "699 11 22 33"}, "34699112233"),
+        ]
+        for values, digits in cases:
+            with self.subTest(values=values):
+                self.assertEqual(
+                    self._url(self._lead(**values)), f"https://wa.me/{digits}{text}"
+                )
+
+    def test_partner_country(self):
+        partner = self.env["res.partner"].create(
+            {"name": "Carla", "country_id": self.co.id, "phone": "601 234 5678"}
+        )
+        lead = self._lead(partner_id=partner.id, mobile="3001234567", country_id=False)
+        # the partner's country (Colombia) is used for the lead's national number
+        self.assertTrue(self._url(lead).startswith("https://wa.me/573001234567?"))
+
+    def test_error_in_the_user_language(self):
+        self.env["res.lang"]._activate_lang("es_ES")
+        lead = self._lead(mobile="+34 123").with_context(lang="es_ES")
+        with self.assertRaisesRegex(UserError, "es demasiado corto"):
+            lead.action_ai_whatsapp()
+
+    def test_invalid_numbers_say_why(self):
+        for values, why in [
+            ({"mobile": "12"}, "too short"),
+            ({"mobile": "+34 123"}, "too short"),
+            ({"mobile": "+999 612345678"}, "country calling code does not exist"),
+            (
+                {"mobile": "999 999 9999", "country_id": self.co.id},
+                "not a valid number for Colombia",
+            ),
+        ]:
+            with self.subTest(values=values):
+                lead = self._lead(**values)
+                with self.assertRaisesRegex(UserError, why):
+                    lead.action_ai_whatsapp()
+        with self.assertRaisesRegex(UserError, "there is no phone number"):
+            self._lead().action_ai_whatsapp()
