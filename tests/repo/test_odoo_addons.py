@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 ODOO_MISSING = "Odoo is not installed: addon tests run in a real Odoo (see README)"
 #: Log lines OCA checklog tolerates (checklog-odoo.cfg of the OCA template).
 TOLERATED = (
