@@ -40,5 +40,7 @@ class PymeAiLeadScoring(models.AbstractModel):
             )
         )
         orders = dict(self.env.cr.fetchall())
-        table["partner_orders"].extend(orders.get(lead_id, 0) for lead_id in ids)
+        table.setdefault("partner_orders", []).extend(
+            orders.get(lead_id, 0) for lead_id in ids
+        )
         return res

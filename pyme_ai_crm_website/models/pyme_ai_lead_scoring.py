@@ -43,6 +43,6 @@ class PymeAiLeadScoring(models.AbstractModel):
         views = {row[0]: row[1:] for row in self.env.cr.fetchall()}
         for lead_id in ids:
             total, pricing = views.get(lead_id, (0, 0))
-            table["page_views"].append(total)
-            table["pricing_views"].append(pricing)
+            table.setdefault("page_views", []).append(total)
+            table.setdefault("pricing_views", []).append(pricing)
         return res
