@@ -20,5 +20,6 @@
         "views/pyme_ai_capability_state_views.xml",
         "views/res_config_settings_views.xml",
         "views/pyme_ai_base_menus.xml",
+        "data/ir_cron_data.xml",
     ],
 }

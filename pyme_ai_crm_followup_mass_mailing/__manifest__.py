@@ -10,6 +10,10 @@
     "license": "LGPL-3",
     "development_status": "Alpha",
     "depends": ["pyme_ai_crm_followup", "mass_mailing_crm"],
-    "data": ["data/pyme_ai_followup_rule_data.xml"],
+    "data": [
+        "views/mailing_mailing_views.xml",
+        "data/pyme_ai_followup_rule_data.xml",
+    ],
+    "post_init_hook": "post_init_hook",
     "auto_install": True,
 }

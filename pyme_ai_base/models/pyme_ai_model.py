@@ -3,6 +3,7 @@
 import hashlib
 import inspect
 import logging
+from datetime import timedelta
 
 from markupsafe import Markup
 
@@ -17,6 +18,7 @@ from ..tools import (
     MODEL_ACTIVE,
     MODEL_ARCHIVED,
     MODEL_FAILED,
+    ai_param,
     error_message,
     notify,
 )
@@ -31,6 +33,15 @@ _LOADS_CHECKS_HEADER = {"kind", "company_id"} <= set(
 # Verified engine models per worker, keyed by (database, model id, attachment checksum).
 _ENGINE_CACHE = {}
 _ENGINE_CACHE_SIZE = 16
+
+# Retention (Settings > AI) of old non-active models and their files
+MODEL_RETENTION_PARAM = "pyme_ai_base.model_retention_days"
+MODEL_KEEP_PARAM = "pyme_ai_base.model_keep_count"
+DEFAULT_MODEL_RETENTION_DAYS = 90
+DEFAULT_MODEL_KEEP = 3
+# deleted per cron call (the runner calls again while some remain)
+RETENTION_MODEL_BATCH = 100
+RETENTION_RUN_BATCH = 5000
 
 
 class ArtifactError(UserError):
@@ -438,3 +449,62 @@ class PymeAiModel(models.Model):
         capability = self._capability()
         if retrain and capability is not None:
             capability._ai_trigger_training()
+
+    # ------------------------------------------------------------------ retention
+    @api.model
+    def _ai_expired_model_ids(self, limit=None):
+        """Ids of the models to delete: not active, trained (or created) more than
+        the retention days ago, and not among the last few non-active models of
+        their kind and company. Empty when the retention is 0 (keep forever)."""
+        days = ai_param(
+            self.env, MODEL_RETENTION_PARAM, DEFAULT_MODEL_RETENTION_DAYS, int, low=0
+        )
+        keep = ai_param(self.env, MODEL_KEEP_PARAM, DEFAULT_MODEL_KEEP, int, low=0)
+        if not days:
+            return []
+        self.flush_model(["state", "kind", "company_id", "train_date"])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT id FROM (
+                    SELECT id, COALESCE(train_date, create_date) AS day,
+                           ROW_NUMBER() OVER (
+                               PARTITION BY kind, company_id
+                               ORDER BY COALESCE(train_date, create_date) DESC, id DESC
+                           ) AS rank
+                      FROM pyme_ai_model
+                     WHERE state != %(active)s
+                ) m
+                 WHERE m.rank > %(keep)s AND m.day < %(cutoff)s
+              ORDER BY id
+                 LIMIT %(limit)s
+                """,
+                active=MODEL_ACTIVE,
+                keep=keep,
+                cutoff=fields.Datetime.now() - timedelta(days=days),
+                limit=limit,
+            )
+        )
+        return [row[0] for row in self.env.cr.fetchall()]
+
+    @api.model
+    def _cron_retention(self):
+        """Delete expired models with their files, then expired runs (a batch)."""
+        expired = self._ai_expired_model_ids()
+        models = self.sudo().browse(expired[:RETENTION_MODEL_BATCH])
+        if models:
+            attachments = (
+                self.env["ir.attachment"]
+                .sudo()
+                .search([("res_model", "=", self._name), ("res_id", "in", models.ids)])
+            )
+            (attachments | models.attachment_id).unlink()
+            models.unlink()
+        runs, runs_left = self.env["pyme.ai.run"]._ai_delete_expired(
+            RETENTION_RUN_BATCH
+        )
+        self.env["ir.cron"]._notify_progress(
+            done=len(models) + runs,
+            remaining=len(expired) - len(models) + runs_left,
+        )
+        return len(models), runs

@@ -1,9 +1,14 @@
 # Copyright 2026 pyme_ai contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import timedelta
+
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from ..tools import RUN_DONE, RUN_FAILED, RUN_REJECTED, RUN_RUNNING
+from ..tools import RUN_DONE, RUN_FAILED, RUN_REJECTED, RUN_RUNNING, ai_param
+
+RUN_RETENTION_PARAM = "pyme_ai_base.run_retention_days"
+DEFAULT_RUN_RETENTION_DAYS = 180
 
 
 class PymeAiRun(models.Model):
@@ -102,3 +107,21 @@ class PymeAiRun(models.Model):
             if model is not None:
                 values["model_id"] = model.id
             run.write(values)
+
+    @api.model
+    def _ai_delete_expired(self, limit):
+        """Delete up to ``limit`` finished runs started more than the run retention
+        days ago (0: keep forever); return (deleted, still to delete)."""
+        days = ai_param(
+            self.env, RUN_RETENTION_PARAM, DEFAULT_RUN_RETENTION_DAYS, int, low=0
+        )
+        if not days:
+            return 0, 0
+        domain = [
+            ("state", "!=", RUN_RUNNING),
+            ("start_date", "<", fields.Datetime.now() - timedelta(days=days)),
+        ]
+        runs = self.sudo().search(domain, order="id", limit=limit)
+        runs.unlink()
+        remaining = self.sudo().search_count(domain) if len(runs) == limit else 0
+        return len(runs), remaining

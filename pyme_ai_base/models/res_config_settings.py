@@ -8,6 +8,13 @@ from .pyme_ai_capability import (
     MARGIN_PARAM,
     MIN_SAMPLES_PARAM,
 )
+from .pyme_ai_model import (
+    DEFAULT_MODEL_KEEP,
+    DEFAULT_MODEL_RETENTION_DAYS,
+    MODEL_KEEP_PARAM,
+    MODEL_RETENTION_PARAM,
+)
+from .pyme_ai_run import DEFAULT_RUN_RETENTION_DAYS, RUN_RETENTION_PARAM
 
 RETRAIN_PARAM = "pyme_ai_base.retrain_interval_days"
 
@@ -34,6 +41,28 @@ class ResConfigSettings(models.TransientModel):
         digits=(16, 3),
         help="A new model scoring worse than the active one on its holdout by more "
         "than this margin is rejected and the active model is kept.",
+    )
+    pyme_ai_model_retention_days = fields.Integer(
+        string="Delete Old Models After (days)",
+        config_parameter=MODEL_RETENTION_PARAM,
+        default=DEFAULT_MODEL_RETENTION_DAYS,
+        help="Archived and failed models trained longer ago than this are deleted "
+        "every day with their files (0: keep them forever). The active model is "
+        "never deleted.",
+    )
+    pyme_ai_model_keep_count = fields.Integer(
+        string="Old Models Kept",
+        config_parameter=MODEL_KEEP_PARAM,
+        default=DEFAULT_MODEL_KEEP,
+        help="However old, this many of the latest non-active models of each kind "
+        "and company are kept, to roll back to.",
+    )
+    pyme_ai_run_retention_days = fields.Integer(
+        string="Delete Run Logs After (days)",
+        config_parameter=RUN_RETENTION_PARAM,
+        default=DEFAULT_RUN_RETENTION_DAYS,
+        help="Finished training and scoring runs older than this are deleted every "
+        "day (0: keep them forever).",
     )
     module_pyme_ai_crm = fields.Boolean(string="AI Lead Scoring")
     module_pyme_ai_inventory = fields.Boolean(string="AI Demand Forecasts")

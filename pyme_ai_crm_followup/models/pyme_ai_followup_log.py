@@ -19,10 +19,11 @@ class PymeAiFollowupLog(models.Model):
     )
     activity_id = fields.Many2one("mail.activity", ondelete="set null")
     date = fields.Datetime(required=True, default=fields.Datetime.now)
-    user_id = fields.Many2one(
-        related="lead_id.user_id", string="Salesperson", store=True
-    )
-    company_id = fields.Many2one(related="lead_id.company_id", store=True)
+    # Not stored: a stored related field would make every change of a lead's
+    # salesperson or company look its logs up (an extra query on Odoo's own paths).
+    # The record rules go through lead_id instead.
+    user_id = fields.Many2one(related="lead_id.user_id", string="Salesperson")
+    company_id = fields.Many2one(related="lead_id.company_id")
 
     _sql_constraints = [
         (

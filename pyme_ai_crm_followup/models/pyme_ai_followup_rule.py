@@ -7,6 +7,11 @@ Each trigger is a method ``_trigger_<code>(leads_domain, now)`` returning
 visit), and a rule acts at most once per lead and key (``pyme.ai.followup.log`` has a
 unique constraint), however often the cron runs. Glue addons add triggers with
 ``selection_add`` and a ``_trigger_<code>`` method.
+
+Each rule runs as its owner (``run_as_user_id``): the trigger's lead search, the extra
+conditions and the email template see only what that user may see (record rules,
+field groups, companies). Each rule's search and action run in their own savepoint:
+a failing rule is rolled back, its error shown on the rule, and the others go on.
 """
 
 import logging
@@ -14,16 +19,24 @@ from datetime import timedelta
 
 from markupsafe import Markup
 
-from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo import SUPERUSER_ID, api, fields, models
+from odoo.exceptions import AccessError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL, safe_eval
+
+from odoo.addons.pyme_ai_base.tools import error_message
 
 _logger = logging.getLogger(__name__)
 
 # Leads acted on per transaction (the cron commits between batches).
 BATCH_SIZE = 500
 FOLLOWUP_CRON = "pyme_ai_crm_followup.ir_cron_followup_rules"
+SALESMAN_GROUP = "sales_team.group_sale_salesman"
+# Editing these makes the editor the rule's owner (unless an administrator edits):
+# nobody gets a search or an email evaluated with somebody else's rights.
+OWNED_FIELDS = frozenset(
+    {"trigger", "domain", "team_ids", "company_id", "action", "mail_template_id"}
+)
 
 
 class PymeAiFollowupRule(models.Model):
@@ -31,6 +44,12 @@ class PymeAiFollowupRule(models.Model):
     _description = "AI Follow-up Rule"
     _order = "sequence, id"
     _check_company_auto = True
+
+    def _default_run_as_user_id(self):
+        user = self.env.user
+        if user.id == SUPERUSER_ID:  # data files and scripts: the administrator
+            user = self.env.ref("base.user_admin", raise_if_not_found=False) or user
+        return user
 
     name = fields.Char(required=True, translate=True)
     active = fields.Boolean(default=True)
@@ -108,15 +127,78 @@ class PymeAiFollowupRule(models.Model):
     mail_template_id = fields.Many2one(
         "mail.template", string="Email Template", domain=[("model", "=", "crm.lead")]
     )
+    run_as_user_id = fields.Many2one(
+        "res.users",
+        string="Run As",
+        required=True,
+        copy=False,  # a copy runs as whoever copies it
+        default=_default_run_as_user_id,
+        domain=[("share", "=", False)],
+        help="The rule finds leads, evaluates its extra conditions and renders its "
+        "email with this user's access rights. It defaults to the user who creates "
+        "the rule; whoever changes the trigger, conditions, teams or email becomes "
+        "it (an administrator may choose another salesperson).",
+    )
     log_ids = fields.One2many("pyme.ai.followup.log", "rule_id", string="Follow-ups")
     log_count = fields.Integer(compute="_compute_log_count", string="Follow-ups Done")
+    last_error_step = fields.Selection(
+        [("search", "Finding the leads"), ("action", "Following the leads up")],
+        readonly=True,
+        copy=False,
+    )
+    last_error_detail = fields.Text(readonly=True, copy=False)
+    last_error_date = fields.Datetime(string="Failed On", readonly=True, copy=False)
+    last_error = fields.Text(
+        compute="_compute_last_error",
+        help="Why the last run of this rule failed; the other rules ran. Cleared "
+        "by the next run that succeeds.",
+    )
 
-    @api.constrains("domain")
-    def _check_domain(self):
+    @api.depends("last_error_step", "last_error_detail")
+    @api.depends_context("lang")
+    def _compute_last_error(self):
+        steps = dict(self._fields["last_error_step"]._description_selection(self.env))
         for rule in self:
+            rule.last_error = rule.last_error_step and self.env._(
+                "%(step)s failed: %(detail)s",
+                step=steps.get(rule.last_error_step, rule.last_error_step),
+                detail=rule.last_error_detail or "",
+            )
+
+    def _run_as_valid(self):
+        """Whether the rule's owner may run it: an active salesperson of its company."""
+        self.ensure_one()
+        user = self.run_as_user_id.sudo()
+        return bool(
+            user.active
+            and not user.share
+            and user.has_group(SALESMAN_GROUP)
+            and self.company_id in user.company_ids
+        )
+
+    @api.constrains("run_as_user_id", "company_id")
+    def _check_run_as_user_id(self):
+        for rule in self:
+            user = rule.run_as_user_id
+            if not rule._run_as_valid():
+                raise ValidationError(
+                    self.env._(
+                        "Rule %(rule)s cannot run as %(user)s: the user must be an "
+                        "active salesperson with access to %(company)s.",
+                        rule=rule.name,
+                        user=user.display_name,
+                        company=rule.company_id.display_name,
+                    )
+                )
+
+    @api.constrains("domain", "run_as_user_id")
+    def _check_domain(self):
+        for rule in self.filtered(lambda r: r._run_as_valid()):
             try:
                 with self.env.cr.savepoint():
-                    self.env["crm.lead"].search_count(rule._extra_domain(), limit=1)
+                    rule._as_owner().env["crm.lead"].search_count(
+                        rule._as_owner()._extra_domain(), limit=1
+                    )
             except Exception as error:  # noqa: BLE001 - any bad domain is refused
                 raise ValidationError(
                     self.env._(
@@ -140,6 +222,40 @@ class PymeAiFollowupRule(models.Model):
                     self.env._("Rule %(rule)s needs an email template.", rule=rule.name)
                 )
 
+    def _check_run_as_change(self, vals):
+        """Only an administrator makes a rule run as somebody else."""
+        user_id = vals.get("run_as_user_id")
+        if (
+            user_id
+            and user_id != self.env.uid
+            and not self.env.su
+            and not self.env.user.has_group("base.group_system")
+        ):
+            raise AccessError(
+                self.env._(
+                    "Only an administrator can make a follow-up rule run as another "
+                    "user."
+                )
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._check_run_as_change(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_run_as_change(vals)
+        if (
+            OWNED_FIELDS & set(vals)
+            and "run_as_user_id" not in vals
+            and not self.env.su
+            and not self.env.user.has_group("base.group_system")
+            and any(rule.run_as_user_id != self.env.user for rule in self)
+        ):
+            vals = dict(vals, run_as_user_id=self.env.uid)
+        return super().write(vals)
+
     def _compute_log_count(self):
         counts = dict(
             self.env["pyme.ai.followup.log"]._read_group(
@@ -158,6 +274,11 @@ class PymeAiFollowupRule(models.Model):
         return action
 
     # ------------------------------------------------------------------ triggers
+    def _as_owner(self):
+        """The rule as its owner sees it, in its company."""
+        self.ensure_one()
+        return self.with_user(self.run_as_user_id).with_company(self.company_id)
+
     def _window(self, now):
         """(oldest, newest) event dates the rule acts on now; oldest may be None."""
         newest = now - timedelta(**{self.delay_unit: self.delay})
@@ -261,9 +382,13 @@ class PymeAiFollowupRule(models.Model):
         keys = method(self._leads_domain(), now)
         if not keys:
             return {}
-        done = self.env["pyme.ai.followup.log"].search_read(
-            [("rule_id", "=", self.id), ("lead_id", "in", list(keys))],
-            ["lead_id", "key"],
+        done = (
+            self.env["pyme.ai.followup.log"]
+            .sudo()
+            .search_read(
+                [("rule_id", "=", self.id), ("lead_id", "in", list(keys))],
+                ["lead_id", "key"],
+            )
         )
         seen = {(row["lead_id"][0], row["key"]) for row in done}
         keys = {
@@ -323,11 +448,13 @@ class PymeAiFollowupRule(models.Model):
                 )
             created = (
                 self.env["mail.activity"]
+                .sudo()
                 .with_context(mail_activity_quick_update=not self.activity_notify)
                 .create(values)
             )
             activities = dict(zip(leads.ids, created.ids, strict=True))
         else:
+            # rendered and sent with the owner's rights (leads are the owner's)
             leads.message_post_with_source(
                 self.mail_template_id,
                 message_type="comment",
@@ -338,8 +465,8 @@ class PymeAiFollowupRule(models.Model):
             lang = self._lang(lead.user_id or users.get(lead.id, lead.user_id))
             rule = by_lang.setdefault(lang, self.with_context(lang=lang))
             bodies[lead.id] = Markup("<p>%s</p>") % rule._done_text()
-        leads._message_log_batch(bodies=bodies)
-        self.env["pyme.ai.followup.log"].create(
+        leads.sudo()._message_log_batch(bodies=bodies)
+        self.env["pyme.ai.followup.log"].sudo().create(
             [
                 {
                     "rule_id": self.id,
@@ -368,35 +495,74 @@ class PymeAiFollowupRule(models.Model):
     def _cron_run(self):
         """Act on at most ``BATCH_SIZE`` leads; the cron runner commits and calls
         again while some remain (and the log makes a restart pick up where it was).
+
+        Each rule runs as its owner, its search and its action each in a
+        savepoint: a failing rule (a domain its owner may no longer evaluate, a
+        template that fails to render...) is rolled back, its error recorded on the
+        rule, and the other rules go on.
         """
         now = fields.Datetime.now()
         pending = []
+        ok = self.browse()
         for rule in self.sudo().search([]):
-            rule = rule.with_company(rule.company_id)
-            keys = rule._find(now)
+            keys = rule._run_step("search", rule._find_as_owner, now)
             if keys:
                 pending.append((rule, keys))
+            elif keys is not None:
+                ok |= rule
         budget, done, failed = BATCH_SIZE, 0, 0
         for rule, keys in pending:
-            ids = sorted(keys)[:budget]
-            try:
-                # one broken rule (a template that fails to render...) must not
-                # stop the others: it is rolled back, logged and retried next run
-                with self.env.cr.savepoint():
-                    rule._act(self.env["crm.lead"].sudo().browse(ids), keys, now)
-            except Exception:  # noqa: BLE001
-                _logger.exception(
-                    "pyme_ai: follow-up rule %s (id %s) failed", rule.name, rule.id
-                )
-                failed += len(keys)
-                continue
-            done += len(ids)
-            budget -= len(ids)
             if budget <= 0:
                 break
+            ids = sorted(keys)[:budget]
+            if rule._run_step("action", rule._act_as_owner, ids, keys, now) is None:
+                failed += len(keys)
+                continue
+            ok |= rule
+            done += len(ids)
+            budget -= len(ids)
+        ok.sudo().filtered("last_error_step").write(
+            {
+                "last_error_step": False,
+                "last_error_detail": False,
+                "last_error_date": False,
+            }
+        )
         remaining = sum(len(keys) for __, keys in pending) - done - failed
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
         return done
+
+    def _find_as_owner(self, now):
+        return self._as_owner()._find(now)
+
+    def _act_as_owner(self, ids, keys, now):
+        rule = self._as_owner()
+        rule._act(rule.env["crm.lead"].browse(ids), keys, now)
+        return True
+
+    def _run_step(self, step, method, *args):
+        """``method(*args)`` in a savepoint; on failure None, with the error
+        recorded on the rule (step code + the error's text, rendered when read)."""
+        self.ensure_one()
+        try:
+            with self.env.cr.savepoint():
+                return method(*args)
+        except Exception as error:  # noqa: BLE001 - any failure stays on its rule
+            _logger.warning(
+                "pyme_ai: follow-up rule %s (id %s) failed (%s)",
+                self.name,
+                self.id,
+                step,
+                exc_info=True,
+            )
+            self.sudo().write(
+                {
+                    "last_error_step": step,
+                    "last_error_detail": error_message(error),
+                    "last_error_date": fields.Datetime.now(),
+                }
+            )
+            return None
 
     def action_run_now(self):
         """Queue a run of the rules (never runs inside the request)."""

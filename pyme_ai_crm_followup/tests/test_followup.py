@@ -1,11 +1,15 @@
 # Copyright 2026 pyme_ai contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from datetime import timedelta
+from unittest.mock import patch
 
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
+from odoo.sql_db import Cursor
 from odoo.tests import new_test_user, tagged
 
 from .common import FollowupCase
+
+LOGGER = "odoo.addons.pyme_ai_crm_followup.models.pyme_ai_followup_rule"
 
 
 @tagged("post_install", "-at_install")
@@ -214,14 +218,178 @@ class TestFollowupRules(FollowupCase):
             action="mail_template",
             mail_template_id=template.id,
             sequence=1,
+            domain="[('priority', '!=', '3')]",
         )
-        working = self._rule("no_activity", sequence=2)
-        lead = self._lead(40)
-        logger = "odoo.addons.pyme_ai_crm_followup.models.pyme_ai_followup_rule"
-        with self.assertLogs(logger, level="ERROR"):
+        # a domain that no longer evaluates (saved before a field was removed)
+        bad_domain = self._rule("no_activity", name="Bad domain", sequence=2)
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE pyme_ai_followup_rule SET domain = %s WHERE id = %s",
+            ("[('no_such_field', '=', 1)]", bad_domain.id),
+        )
+        bad_domain.invalidate_recordset(["domain"])
+        working = self._rule(
+            "no_activity", sequence=3, domain="[('priority', '=', '3')]"
+        )
+        lead = self._lead(40, priority="3")
+        emailed = self._lead(40)
+        with self.assertLogs(LOGGER, level="WARNING") as logs:
             self.Rule._cron_run()
-        self.assertFalse(self.Log.search([("rule_id", "=", broken.id)]))
+        self.assertEqual(len(logs.records), 2)
+        self.assertFalse(
+            self.Log.search([("rule_id", "in", (broken | bad_domain).ids)])
+        )
         self.assertFiredOnce(working, lead, self.salesman)
+        # each failure is shown on its rule, with the step and the date
+        self.assertEqual(broken.last_error_step, "action")
+        self.assertTrue(broken.last_error.startswith("Following the leads up failed"))
+        self.assertIn("no_such_field", broken.last_error)
+        self.assertEqual(bad_domain.last_error_step, "search")
+        self.assertTrue(bad_domain.last_error.startswith("Finding the leads failed"))
+        self.assertIn("no_such_field", bad_domain.last_error)
+        self.assertTrue(bad_domain.last_error_date)
+        self.assertFalse(working.last_error_step)
+        failing = self.Rule.search([("last_error_step", "!=", False)])
+        self.assertEqual(failing, broken | bad_domain)
+        # fixed, the next run succeeds and clears the error
+        template.subject = "{{ object.name }}"
+        with self.assertLogs(LOGGER, level="WARNING"):
+            self.Rule._cron_run()  # the bad domain still fails
+        self.assertFalse(broken.last_error_step)
+        self.assertFalse(broken.last_error)
+        self.assertEqual(
+            self.Log.search([("rule_id", "=", broken.id)]).lead_id, emailed
+        )
+        self.assertEqual(bad_domain.last_error_step, "search")
+
+    def test_rule_runs_with_its_owner_rights(self):
+        manager = new_test_user(
+            self.env,
+            login="ai_fu_sales_manager",
+            groups="sales_team.group_sale_manager",
+        )
+        # the creator owns the rule; a plain salesperson sees only their leads
+        rule = self.Rule.with_user(manager).create(
+            {
+                "name": "Owner rights",
+                "trigger": "no_activity",
+                "activity_type_id": self.env.ref("mail.mail_activity_data_todo").id,
+            }
+        )
+        self.assertEqual(rule.run_as_user_id, manager)
+        rule.sudo().run_as_user_id = self.salesman
+        # a copy runs as whoever copies it
+        copied = rule.with_user(manager).copy({"active": False})
+        self.assertEqual(copied.run_as_user_id, manager)
+        own = self._lead(40)
+        unassigned = self._lead(40, user_id=False)
+        other = self._lead(40, user_id=self.other_salesman.id)
+        self.Rule._cron_run()
+        logs = self.Log.search([("rule_id", "=", rule.id)])
+        self.assertEqual(logs.lead_id, own | unassigned)
+        self.assertNotIn(other, logs.lead_id)
+        # whoever edits the conditions becomes the owner (no borrowed rights)
+        rule.with_user(manager).domain = "[('priority', '=', '0')]"
+        self.assertEqual(rule.run_as_user_id, manager)
+        self.Rule._cron_run()
+        self.assertIn(other, self.Log.search([("rule_id", "=", rule.id)]).lead_id)
+        # only an administrator makes a rule run as somebody else
+        with self.assertRaises(AccessError):
+            rule.with_user(manager).run_as_user_id = self.salesman
+        with self.assertRaises(AccessError):
+            self.Rule.with_user(manager).create(
+                {
+                    "name": "Borrowed",
+                    "trigger": "no_activity",
+                    "run_as_user_id": self.env.ref("base.user_admin").id,
+                }
+            )
+        # the owner must be an active salesperson of the rule's company
+        employee = new_test_user(
+            self.env, login="ai_fu_employee", groups="base.group_user"
+        )
+        portal = new_test_user(
+            self.env, login="ai_fu_portal", groups="base.group_portal"
+        )
+        other_company = self.env["res.company"].create({"name": "Other FU Co"})
+        rule = rule.sudo()
+        for user in (employee, portal):
+            with self.assertRaises(ValidationError):
+                rule.run_as_user_id = user
+        with self.assertRaises(ValidationError):
+            rule.company_id = other_company
+        # its extra conditions are checked with the owner's rights
+        rule.run_as_user_id = self.salesman
+        with self.assertRaises(ValidationError):
+            rule.domain = "[('no_such_field', '=', 1)]"
+
+    def test_template_rendered_as_owner(self):
+        template = self.env["mail.template"].create(
+            {
+                "name": "Owner template",
+                "model_id": self.env["ir.model"]._get_id("crm.lead"),
+                "subject": "News for {{ object.name }}",
+                "body_html": "<p>Hello</p>",
+                "email_to": "{{ object.email_from }}",
+            }
+        )
+        rule = self._rule(
+            "no_activity", action="mail_template", mail_template_id=template.id
+        )
+        rule.run_as_user_id = self.salesman
+        own = self._lead(40, email_from="own@example.com")
+        other = self._lead(
+            40, email_from="other@example.com", user_id=self.other_salesman.id
+        )
+        self.Rule._cron_run()
+        sent = own.message_ids.filtered(lambda m: m.subject == "News for Follow me")
+        self.assertEqual(sent.author_id, self.salesman.partner_id)
+        self.assertFalse(
+            other.message_ids.filtered(lambda m: m.subject == "News for Follow me")
+        )
+
+    def test_salesperson_change_does_not_touch_the_log(self):
+        """The log has no stored copy of the lead's salesperson or company: changing
+        them on leads runs no query on the log table (Odoo's own paths stay as
+        fast as without this addon), and the record rules go through lead_id."""
+        Log = self.env["pyme.ai.followup.log"]
+        for fname in ("user_id", "company_id"):
+            self.assertFalse(Log._fields[fname].store)
+        self._rule("no_activity")
+        leads = self._lead(40) | self._lead(40)
+        self.Rule._cron_run()
+        self.env.invalidate_all()
+        queries = []
+        execute = Cursor.execute
+
+        def spy(cursor, query, params=None, log_exceptions=True):
+            queries.append(str(query))
+            return execute(cursor, query, params, log_exceptions)
+
+        company = self.env["res.company"].create({"name": "Moved FU Co"})
+        with patch.object(Cursor, "execute", spy):
+            leads.write({"user_id": self.other_salesman.id})
+            leads.write({"company_id": company.id, "team_id": False, "user_id": False})
+            self.env.flush_all()
+        self.assertTrue(queries)
+        self.assertFalse([q for q in queries if "pyme_ai_followup_log" in q])
+        # the record rules follow the lead: another company's leads are hidden,
+        # the new salesperson sees the logs, the former one no longer does
+        self.assertFalse(Log.with_user(self.other_salesman).search([]))
+        leads.write(
+            {"company_id": self.env.company.id, "user_id": self.other_salesman.id}
+        )
+        self.assertEqual(Log.with_user(self.other_salesman).search([]).lead_id, leads)
+        self.assertFalse(Log.with_user(self.salesman).search([]))
+
+    def test_logs_of_lost_leads_stay_visible(self):
+        self._rule("no_activity")
+        lead = self._lead(40)
+        self.Rule._cron_run()
+        lead.action_set_lost()
+        self.assertFalse(lead.active)
+        logs = self.Log.with_user(self.salesman).search([])
+        self.assertEqual(logs.lead_id, lead)
 
     def test_settings_switch_and_run_now(self):
         cron = self.env.ref("pyme_ai_crm_followup.ir_cron_followup_rules")

@@ -1,1 +1,2 @@
+from . import mailing_mailing
 from . import pyme_ai_followup_rule

@@ -17,12 +17,15 @@ class PymeAiFollowupRule(models.Model):
         (trace status) to any mailing from the same address or record since the
         open, and no incoming email on the lead since. A mailing email belongs to a
         lead when it was sent to the lead, to its contact, or to the lead's email
-        address (e.g. through a mailing list). The key is the latest such trace."""
+        address (e.g. through a mailing list). Only mailings of the rule's company
+        count, for opens and for replies (``mailing.mailing.ai_company_id``; a
+        mailing without company counts for all). The key is the latest such trace."""
         oldest, newest = self._window(now)
         leads = self.env["crm.lead"].search(leads_domain)
         if not leads:
             return {}
         self.env["mailing.trace"].flush_model()
+        self.env["mailing.mailing"].flush_model(["ai_company_id"])
         self.env["crm.lead"].flush_model(["partner_id", "email_normalized"])
         self.env["mail.message"].flush_model(
             ["model", "res_id", "date", "message_type", "author_id"]
@@ -30,9 +33,15 @@ class PymeAiFollowupRule(models.Model):
         self.env.cr.execute(
             SQL(
                 """
-                WITH opened AS (
-                    SELECT t.id, t.model, t.res_id, t.email, t.open_datetime
+                WITH ours AS NOT MATERIALIZED (
+                    SELECT t.id, t.model, t.res_id, t.email, t.trace_status,
+                           t.open_datetime, t.reply_datetime
                       FROM mailing_trace t
+                 LEFT JOIN mailing_mailing mm ON mm.id = t.mass_mailing_id
+                     WHERE COALESCE(mm.ai_company_id, %(company_id)s) = %(company_id)s
+                ), opened AS (
+                    SELECT t.id, t.model, t.res_id, t.email, t.open_datetime
+                      FROM ours t
                      WHERE t.trace_status = 'open'
                        AND t.open_datetime <= %(newest)s
                        AND t.open_datetime >= %(oldest)s
@@ -45,11 +54,11 @@ class PymeAiFollowupRule(models.Model):
                     OR (o.email = l.email_normalized)
                  WHERE l.id = ANY(%(ids)s)
                    AND NOT EXISTS (
-                       SELECT 1 FROM mailing_trace r
+                       SELECT 1 FROM ours r
                         WHERE r.trace_status = 'reply' AND r.email = o.email
                           AND r.reply_datetime >= o.open_datetime)
                    AND NOT EXISTS (
-                       SELECT 1 FROM mailing_trace r
+                       SELECT 1 FROM ours r
                         WHERE r.trace_status = 'reply'
                           AND r.model = o.model AND r.res_id = o.res_id
                           AND r.reply_datetime >= o.open_datetime)
@@ -63,6 +72,7 @@ class PymeAiFollowupRule(models.Model):
               ORDER BY l.id, o.open_datetime DESC, o.id DESC
                 """,
                 ids=leads.ids,
+                company_id=self.company_id.id,
                 newest=newest,
                 oldest=oldest or fields.Datetime.to_datetime("1970-01-01"),
             )

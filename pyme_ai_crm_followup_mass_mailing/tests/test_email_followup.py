@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from datetime import timedelta
 
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from odoo.addons.pyme_ai_crm_followup.tests.common import FollowupCase
 
@@ -131,3 +131,44 @@ class TestEmailFollowup(FollowupCase):
         self.Rule._cron_run()
         self.assertFiredOnce(rule, listed, self.salesman)
         self.assertFalse(self.Log.search([("lead_id", "=", replier.id)]))
+
+    def test_mailings_of_another_company_never_count(self):
+        """Opens and replies of a company's mailings act only on its own rules."""
+        rule = self.env.ref(RULE)
+        rule.active = True
+        company_b = self.env["res.company"].create({"name": "Mailing Co B"})
+        seller_b = new_test_user(
+            self.env,
+            login="ai_mailing_seller_b",
+            groups="sales_team.group_sale_salesman",
+            company_id=company_b.id,
+            company_ids=[(6, 0, company_b.ids)],
+        )
+        rule_b = rule.copy({"company_id": company_b.id, "run_as_user_id": seller_b.id})
+        rule_b.active = True
+        mailing_b = self.mailing.copy({"ai_company_id": company_b.id})
+        self.assertEqual(self.mailing.ai_company_id, self.env.company)
+        # company A's lead opened only company B's mailing (same address)
+        lead_a = self._lead(20, email_from="shared@example.com")
+        trace = self._trace(lead_a, "open", 4, email="shared@example.com")
+        trace.mass_mailing_id = mailing_b
+        # company B's lead, same person, opened B's mailing: B follows it up
+        lead_b = self._lead(
+            20,
+            email_from="shared@example.com",
+            company_id=company_b.id,
+            team_id=False,
+            user_id=seller_b.id,
+        )
+        # a lead of A that opened A's mailing and replied only to B's mailing
+        replied_elsewhere = self._lead(20, email_from="other@example.com")
+        self._trace(replied_elsewhere, "open", 5, email="other@example.com")
+        reply = self._trace(replied_elsewhere, "reply", 4, email="other@example.com")
+        reply.mass_mailing_id = mailing_b
+        self.Rule._cron_run()
+        self.assertFalse(self.Log.search([("lead_id", "=", lead_a.id)]))
+        self.assertEqual(self.Log.search([("rule_id", "=", rule_b.id)]).lead_id, lead_b)
+        self.assertEqual(
+            self.Log.search([("rule_id", "=", rule.id)]).lead_id, replied_elsewhere
+        )
+        self.assertFalse(rule.last_error_step or rule_b.last_error_step)

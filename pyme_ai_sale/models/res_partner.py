@@ -10,6 +10,8 @@ from pyme_ai.sales import SEGMENTS, rfm_scores
 
 RFM_CRON = "pyme_ai_sale.ir_cron_rfm_segments"
 MANAGER_GROUP = "pyme_ai_base.pyme_ai_base_group_manager"
+# who reads the segments and sales figures of a customer (over RPC too): sales users
+RFM_GROUPS = "sales_team.group_sale_salesman"
 # companies recomputed per cron call (each one is one SQL aggregate + bulk updates)
 COMPANIES_PER_CALL = 5
 # partners per UPDATE statement
@@ -52,6 +54,7 @@ class ResPartner(models.Model):
         string="Customer Segment",
         company_dependent=True,
         readonly=True,
+        groups=RFM_GROUPS,
         help="RFM segment of this customer in the current company, from its confirmed "
         "sale orders: how recently, how often and how much it buys compared with the "
         "company's other customers. Recomputed every day.",
@@ -60,30 +63,35 @@ class ResPartner(models.Model):
         string="Recency Score",
         company_dependent=True,
         readonly=True,
+        groups=RFM_GROUPS,
         help="1 to 5: 5 for the fifth of customers who bought most recently.",
     )
     ai_rfm_frequency_score = fields.Integer(
         string="Frequency Score",
         company_dependent=True,
         readonly=True,
+        groups=RFM_GROUPS,
         help="1 to 5: 5 for the fifth of customers with the most orders.",
     )
     ai_rfm_monetary_score = fields.Integer(
         string="Monetary Score",
         company_dependent=True,
         readonly=True,
+        groups=RFM_GROUPS,
         help="1 to 5: 5 for the fifth of customers who spent the most.",
     )
     ai_rfm_recency_days = fields.Integer(
         string="Days Since Last Order",
         company_dependent=True,
         readonly=True,
+        groups=RFM_GROUPS,
         help="Days between the last confirmed sale order and the segment date.",
     )
     ai_rfm_order_count = fields.Integer(
         string="Confirmed Orders",
         company_dependent=True,
         readonly=True,
+        groups=RFM_GROUPS,
         help="Confirmed sale orders of this customer (and its contacts) with a "
         "positive untaxed amount.",
     )
@@ -91,6 +99,7 @@ class ResPartner(models.Model):
         string="Confirmed Sales Total",
         company_dependent=True,
         readonly=True,
+        groups=RFM_GROUPS,
         digits="Product Price",
         help="Untaxed total of the confirmed sale orders of this customer (and its "
         "contacts), in the company currency.",
@@ -99,6 +108,7 @@ class ResPartner(models.Model):
         string="Segment Date",
         company_dependent=True,
         readonly=True,
+        groups=RFM_GROUPS,
         help="Day the customer segment was computed on.",
     )
 

@@ -299,3 +299,65 @@ class TestRfmSegments(PymeAiCase):
             {"pyme_ai_sale_rfm_enabled": True}
         ).execute()
         self.assertTrue(cron.active)
+
+    def test_rfm_fields_only_for_sales_users(self):
+        """Segments and sales totals are not readable over RPC by an internal user
+        without sales rights nor by a portal user; views keep working for all."""
+        self._build_history()
+        self._compute()
+        rfm_fields = list(rfm_module.RFM_COLUMNS)
+        employee = new_test_user(
+            self.env,
+            login="rfm_employee",
+            groups="base.group_user",
+            company_id=self.company.id,
+            company_ids=[(6, 0, self.company.ids)],
+        )
+        portal = new_test_user(
+            self.env,
+            login="rfm_portal",
+            groups="base.group_portal",
+            company_id=self.company.id,
+            company_ids=[(6, 0, self.company.ids)],
+        )
+        salesman = new_test_user(
+            self.env,
+            login="rfm_salesman_reader",
+            groups="sales_team.group_sale_salesman",
+            company_id=self.company.id,
+            company_ids=[(6, 0, self.company.ids)],
+        )
+        customer = self.customers["A"]
+        for user, partner in ((employee, customer), (portal, portal.partner_id)):
+            partner = partner.with_user(user).with_company(self.company)
+            partner.read(["name"])  # the record itself stays readable
+            for fname in rfm_fields:
+                with self.subTest(user=user.login, field=fname):
+                    with self.assertRaises(AccessError):
+                        partner.read([fname])
+            with self.assertRaises(AccessError):
+                partner.search([("ai_rfm_segment", "=", "champions")])
+        employee_views = (
+            self.env["res.partner"]
+            .with_user(employee)
+            .get_views([(False, "form"), (False, "list"), (False, "kanban")])
+        )
+        for view in employee_views["views"].values():
+            self.assertNotIn("ai_rfm_segment", view["arch"])
+        values = (
+            customer.with_user(salesman).with_company(self.company).read(rfm_fields)[0]
+        )
+        self.assertEqual(values["ai_rfm_segment"], "champions")
+        self.assertEqual(values["ai_rfm_order_count"], 10)
+        salesman_views = (
+            self.env["res.partner"]
+            .with_user(salesman)
+            .get_views(
+                [
+                    (False, "form"),
+                    (self.env.ref("pyme_ai_sale.res_partner_view_list_rfm").id, "list"),
+                ]
+            )
+        )
+        for view in salesman_views["views"].values():
+            self.assertIn("ai_rfm_segment", view["arch"])
