@@ -65,38 +65,109 @@ def read_csv(source, delimiter=None):
     """Read a CSV export into a table of strings, keeping column order.
 
     ``source`` is a path or a text file object. The delimiter (``,`` ``;`` tab or
-    ``|``) is sniffed when not given; UTF-8 (with or without BOM) is tried first, then
-    Latin-1.
+    ``|``) is sniffed when not given. Bytes are decoded as UTF-16/UTF-32 when they
+    start with that BOM, else as UTF-8 (with or without BOM), then Windows-1252, then
+    Latin-1. A binary file, an unclosed quote or a field over the csv module's size
+    limit is a :class:`TabularError` naming the file and the line.
     """
+    where = "" if hasattr(source, "read") else f"{source}: "
     if hasattr(source, "read"):
         text = source.read()
     else:
         with open(source, "rb") as fh:
             raw = fh.read()
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = raw.decode("latin-1")
+        text = decode_text(raw, str(source))
     if not text.strip():
-        raise TabularError("the CSV file is empty")
+        raise TabularError(f"{where}the CSV file is empty")
+    if "\x00" in text:
+        raise TabularError(
+            f"{where}not a text CSV file (it contains NUL bytes): export it as a"
+            " UTF-8 CSV"
+        )
     if delimiter is None:
         first = text.split("\n", 1)[0]
         delimiter = max(",;\t|", key=first.count)
-    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    rows = _parse_rows(text, delimiter, where)
     header = [name.strip() for name in rows[0]]
-    if len(set(header)) != len(header):
-        raise TabularError("the CSV header repeats a column name")
+    seen = set()
+    repeated = [name for name in header if name in seen or seen.add(name)]
+    if repeated:
+        raise TabularError(
+            f"{where}the CSV header repeats a column name: "
+            + ", ".join(repr(name) for name in dict.fromkeys(repeated))
+        )
     body = [row for row in rows[1:] if any(cell.strip() for cell in row)]
     columns = {name: [] for name in header}
     for line_no, row in enumerate(body, start=2):
         if len(row) > len(header):
             raise TabularError(
-                f"line {line_no} has {len(row)} fields, header has {len(header)}"
+                f"{where}line {line_no} has {len(row)} fields, header has {len(header)}"
             )
         row = row + [""] * (len(header) - len(row))
         for name, cell in zip(header, row, strict=True):
             columns[name].append(cell)
     return columns
+
+
+#: Byte-order marks, longest first (UTF-32 LE starts with the UTF-16 LE one).
+BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32"),
+    (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
+
+
+def decode_text(raw, name="the file"):
+    """Text of a file's bytes: by its BOM, else UTF-8, Windows-1252, Latin-1.
+
+    Bytes with NUL characters and no BOM (a binary file, or UTF-16 without BOM) are a
+    :class:`TabularError`: no 8-bit encoding would read them right.
+    """
+    for bom, encoding in BOMS:
+        if raw.startswith(bom):
+            try:
+                return raw.decode(encoding)
+            except UnicodeDecodeError as exc:
+                raise TabularError(
+                    f"{name}: starts with a {encoding.upper()} byte-order mark but"
+                    f" is not valid {encoding.upper()} ({exc.reason} at byte"
+                    f" {exc.start})"
+                ) from None
+    if b"\x00" in raw:
+        raise TabularError(
+            f"{name}: not a text file (it contains NUL bytes; a binary file or UTF-16"
+            " without byte-order mark?): save it as UTF-8"
+        )
+    for encoding in ("utf-8", "cp1252"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return raw.decode("latin-1")
+
+
+def _parse_rows(text, delimiter, where):
+    """Rows of ``text``; strict quoting first (to catch an unclosed quote), then the
+    csv module's tolerant reading of stray quotes."""
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter, strict=True)
+    rows, line = [], 0
+    try:
+        for row in reader:
+            rows.append(row)
+            line = reader.line_num
+        return rows
+    except csv.Error as exc:
+        if "unexpected end of data" in str(exc):
+            raise TabularError(
+                f"{where}line {line + 1}: a quoted field is never closed"
+            ) from None
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    try:
+        return list(reader)
+    except csv.Error as exc:
+        raise TabularError(f"{where}line {reader.line_num}: {exc}") from None
 
 
 def n_rows(table):

@@ -10,8 +10,10 @@ out of scope)::
     pyme-ai chat answer --model faq.model queries.jsonl --out answers.jsonl
     pyme-ai chat evaluate --train faq.jsonl --test queries.jsonl --json
 
-Model files are signed with the key in the environment variable ``PYME_AI_KEY``, or the
-development key ``pyme-ai-cli`` when it is unset.
+Files must be UTF-8 (JSON's encoding; a UTF-8 BOM is accepted). Model files are signed
+with the key in the environment variable ``PYME_AI_KEY``; without it ``train`` signs
+with a public development key (with a warning: not fit for sharing) and loading a model
+needs ``--insecure-dev-key``.
 """
 
 from __future__ import annotations
@@ -20,7 +22,17 @@ import json
 import sys
 
 from .. import persistence
-from ..cli import KEY_HELP, CommandError, cli_key
+from ..cli import (
+    KEY_HELP,
+    CommandError,
+    add_key_argument,
+    check_input,
+    check_output,
+    float_in,
+    int_in,
+    load_model,
+    signing_key,
+)
 from .data import OOS_LABEL, ChatDataError, read_jsonl
 from .lang import LANGUAGES
 from .model import ChatModel, answer_metrics, evaluate
@@ -40,7 +52,9 @@ def register(subparsers):
     )
     tr.add_argument("faq", help='JSONL: {"text", "intent", "lang"?} per line')
     tr.add_argument("--model", required=True, help="model file to write (signed)")
-    tr.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    tr.add_argument(
+        "--seed", type=int_in(0, 2**32 - 1), default=0, help="random seed (default 0)"
+    )
     tr.add_argument("--json", action="store_true", help="print metrics as JSON")
     tr.set_defaults(func=cmd_train)
 
@@ -50,7 +64,10 @@ def register(subparsers):
     an.add_argument(
         "--out", required=True, help="answers JSONL to write ('-' = stdout)"
     )
-    an.add_argument("--threshold", type=float, help="override the learnt threshold")
+    an.add_argument(
+        "--threshold", type=float_in(0, 1), help="override the learnt threshold"
+    )
+    add_key_argument(an)
     an.set_defaults(func=cmd_answer)
 
     ev = sub.add_parser(
@@ -62,9 +79,14 @@ def register(subparsers):
     source.add_argument("--train", help="FAQ JSONL to train on first")
     source.add_argument("--model", help="model file made by `chat train`")
     ev.add_argument("--test", required=True, help='JSONL: {"text", "intent"} per line')
-    ev.add_argument("--seed", type=int, default=0, help="random seed for --train")
-    ev.add_argument("--threshold", type=float, help="override the learnt threshold")
+    ev.add_argument(
+        "--seed", type=int_in(0, 2**32 - 1), default=0, help="random seed for --train"
+    )
+    ev.add_argument(
+        "--threshold", type=float_in(0, 1), help="override the learnt threshold"
+    )
     ev.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    add_key_argument(ev)
     ev.set_defaults(func=cmd_evaluate)
 
 
@@ -73,18 +95,40 @@ def _usage(parser):
     return 2
 
 
-def _load_model(path):
+def _load_model(args):
+    return load_model(args.model, ChatModel.kind, args)[0]
+
+
+def _read(path, require=("text",)):
+    """``read_jsonl`` with encoding and nesting errors as one clear line."""
+    check_input(path)
     try:
-        return persistence.load(path, cli_key(), kind=ChatModel.kind)
-    except persistence.WrongKindError:
-        raise CommandError(f"{path}: not a chat model") from None
-    except persistence.PersistenceError as exc:
-        raise CommandError(f"{path}: {exc}") from None
+        return read_jsonl(path, require=require)
+    except UnicodeDecodeError as exc:
+        head = bytes(exc.object[:2])
+        hint = (
+            " (it looks like UTF-16)"
+            if head in (b"\xff\xfe", b"\xfe\xff")
+            else " (a binary file?)"
+            if b"\x00" in exc.object
+            else ""
+        )
+        raise CommandError(
+            f"{path}: not UTF-8 text{hint}, byte {exc.start}: JSONL files must be"
+            " UTF-8; save it as UTF-8"
+        ) from None
+    except RecursionError:
+        raise CommandError(f"{path}: invalid JSON (nested too deeply)") from None
+    except ChatDataError as exc:
+        raise CommandError(
+            f"{path}: {exc}" if path not in str(exc) else str(exc)
+        ) from None
 
 
 def _train(path, seed):
+    examples = _read(path, require=("text", "intent"))
     try:
-        return evaluate(read_jsonl(path, require=("text", "intent")), random_state=seed)
+        return evaluate(examples, random_state=seed)
     except ChatDataError as exc:
         raise CommandError(
             f"{path}: {exc}" if path not in str(exc) else str(exc)
@@ -92,12 +136,13 @@ def _train(path, seed):
 
 
 def cmd_train(args):
+    check_output(args.model)
     result = _train(args.faq, args.seed)
     model = result.model
     persistence.dump(
         model,
         args.model,
-        cli_key(),
+        signing_key(args.model),
         metadata={
             "capability": "chat",
             "intents": len(model.intents_),
@@ -131,11 +176,11 @@ def cmd_train(args):
 
 
 def cmd_answer(args):
-    model = _load_model(args.model)
-    try:
-        rows = read_jsonl(args.queries)
-    except ChatDataError as exc:
-        raise CommandError(str(exc)) from None
+    check_output(args.out)
+    model = _load_model(args)
+    rows = _read(args.queries)
+    if not rows:
+        raise CommandError(f"{args.queries}: no queries (the file has no lines)")
     answers = model.predict([r["text"] for r in rows], threshold=args.threshold)
     lines = [
         json.dumps(
@@ -158,13 +203,8 @@ def cmd_answer(args):
 
 
 def cmd_evaluate(args):
-    model = (
-        _train(args.train, args.seed).model if args.train else _load_model(args.model)
-    )
-    try:
-        rows = read_jsonl(args.test, require=("text", "intent"))
-    except ChatDataError as exc:
-        raise CommandError(str(exc)) from None
+    rows = _read(args.test, require=("text", "intent"))
+    model = _train(args.train, args.seed).model if args.train else _load_model(args)
     if not rows:
         raise CommandError(f"{args.test}: no queries")
     result = answer_metrics(model, rows, threshold=args.threshold)

@@ -28,6 +28,12 @@ PERIOD_DAYS = {"D": 1.0, "W": 7.0, "M": 365.25 / 12}
 #: Seasonal cycle checked per frequency (weekday, week of year, month of year).
 SEASON = {"D": 7, "W": 52, "M": 12}
 _EPOCH_MONDAY = 3  # 1970-01-01 is a Thursday: day + 3 counts from Monday 1969-12-29
+#: Longest span of dates a history may cover: a longer one is a placeholder or mistyped
+#: date (9999-12-31, 0001-01-01), refused before the matrix is allocated.
+MAX_SPAN_YEARS = 50
+#: Largest items x periods matrix :func:`build_history` allocates by default (a float64
+#: cell is 8 bytes; fitting needs about 25 times that).
+MAX_CELLS = 100_000_000
 
 
 def check_freq(freq):
@@ -132,11 +138,15 @@ def _finish(items, values, end, freq):
     return DemandHistory(np.asarray(items), values, start.astype(np.int64), end, freq)
 
 
-def build_history(items, dates, quantities, freq="D", end=None, max_periods=None):
+def build_history(
+    items, dates, quantities, freq="D", end=None, max_periods=None, max_cells=MAX_CELLS
+):
     """Bucket long arrays into a :class:`DemandHistory`.
 
     ``end`` (a date) is the last period of every item; default the latest date given.
-    ``max_periods`` keeps only that many most recent periods.
+    ``max_periods`` keeps only that many most recent periods. Before anything is
+    allocated, a span of dates over :data:`MAX_SPAN_YEARS` years or a matrix of more
+    than ``max_cells`` items x periods is refused with a DemandDataError.
     """
     freq = check_freq(freq)
     items = np.asarray(items)
@@ -153,9 +163,19 @@ def build_history(items, dates, quantities, freq="D", end=None, max_periods=None
     if np.isnat(days).any():
         raise DemandDataError("dates must not be empty")
     periods = period_index(days, freq)
-    last = periods.max() if end is None else int(period_index(to_days([end]), freq)[0])
-    first = periods.min()
+    end_day = None if end is None else to_days([end])[0]
+    if end_day is not None and np.isnat(end_day):
+        raise DemandDataError("the end date must not be empty")
+    last = (
+        periods.max()
+        if end is None
+        else int(period_index(np.array([end_day]), freq)[0])
+    )
     keep = periods <= last
+    if not keep.any():
+        raise DemandDataError("no demand on or before the end date")
+    _check_span(items, days, keep, end_day)
+    first = periods[keep].min()
     if max_periods:
         first = max(first, last - int(max_periods) + 1)
         keep &= periods >= first
@@ -163,11 +183,39 @@ def build_history(items, dates, quantities, freq="D", end=None, max_periods=None
     if width < 1:
         raise DemandDataError("no demand on or before the end date")
     labels, inverse = np.unique(items, return_inverse=True)
+    if max_cells and labels.size * width > max_cells:
+        raise DemandDataError(
+            f"the history is too large: {labels.size:,} items x {width:,} {freq}"
+            f" periods = {labels.size * width:,} cells (limit {max_cells:,}); use a"
+            " coarser frequency (W or M), a later start or fewer items"
+        )
     flat = inverse[keep] * width + (periods[keep] - first)
     values = np.bincount(flat, weights=qty[keep], minlength=labels.size * width)
     values = values.reshape(labels.size, width)
     end_arr = np.full(labels.size, last, dtype=np.int64)
     return _finish(labels, values, end_arr, freq)
+
+
+def _check_span(items, days, keep, end_day):
+    """Refuse dates spanning more than MAX_SPAN_YEARS (naming the outlying one)."""
+    kept = days[keep]
+    lo, hi = int(np.argmin(kept)), int(np.argmax(kept))
+    first, last = kept[lo], kept[hi] if end_day is None else end_day
+    span = int((last - first).astype(np.int64))
+    if span <= MAX_SPAN_YEARS * 365.25:
+        return
+    median = np.sort(kept)[len(kept) // 2]
+    kept_items = np.asarray(items)[keep]
+    if end_day is not None and end_day - median > median - first:
+        culprit = f"the end date {end_day} is far after the sales"
+    elif last - median > median - first:
+        culprit = f"item {kept_items[hi]!r} has a date {last}"
+    else:
+        culprit = f"item {kept_items[lo]!r} has a date {first}"
+    raise DemandDataError(
+        f"the dates span {first} to {last}, more than {MAX_SPAN_YEARS} years: "
+        f"{culprit}; check for placeholder or mistyped dates"
+    )
 
 
 def history_from_matrix(items, values, freq, end_periods):

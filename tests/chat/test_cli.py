@@ -12,10 +12,18 @@ FAQ = str(SAMPLES / "chat_faq_sample.jsonl")
 QUERIES = str(SAMPLES / "chat_queries_sample.jsonl")
 
 
+@pytest.fixture(autouse=True)
+def model_key(monkeypatch):
+    # model files are signed with $PYME_AI_KEY (loading without one is refused)
+    monkeypatch.setenv("PYME_AI_KEY", "test-shop-secret")
+
+
 @pytest.fixture(scope="module")
 def model_file(tmp_path_factory):
     path = tmp_path_factory.mktemp("chat") / "faq.model"
-    assert main(["chat", "train", FAQ, "--model", str(path)]) == 0
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PYME_AI_KEY", "test-shop-secret")
+        assert main(["chat", "train", FAQ, "--model", str(path)]) == 0
     return path
 
 
@@ -155,7 +163,7 @@ def test_answer_errors(model_file, tmp_path, capsys, monkeypatch):
     monkeypatch.delenv("PYME_AI_KEY")
     missing = str(tmp_path / "nope.model")
     assert main(["chat", "answer", "--model", missing, QUERIES, "--out", out]) == 2
-    assert "No such file" in capsys.readouterr().err
+    assert "nope.model: no such file" in capsys.readouterr().err
 
 
 def test_model_signed_with_env_key(tmp_path, monkeypatch):

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from pyme_ai import __version__, cli
+from pyme_ai import __version__, cli, persistence
 from pyme_ai.base import InsufficientDataError, PymeAiError
 from pyme_ai.persistence import CorruptArtifactError
 
@@ -102,3 +102,74 @@ def test_python_dash_m_entry_point():
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == f"pyme-ai {__version__}"
     assert result.stderr == ""
+
+
+# ------------------------------------------------------------------ model-file keys
+def test_signing_key_warns_without_a_key(monkeypatch, capsys):
+    monkeypatch.delenv(cli.KEY_ENV, raising=False)
+    assert cli.signing_key("m.model") == cli.DEV_KEY
+    err = capsys.readouterr().err
+    assert err.startswith("pyme-ai: warning: $PYME_AI_KEY is not set: m.model")
+    assert "not fit for sharing" in err
+    monkeypatch.setenv(cli.KEY_ENV, "shop-secret")
+    assert cli.signing_key("m.model") == "shop-secret"
+    assert capsys.readouterr().err == ""
+
+
+def test_loading_key_needs_a_key_or_the_explicit_flag(monkeypatch):
+    monkeypatch.delenv(cli.KEY_ENV, raising=False)
+    with pytest.raises(cli.CommandError, match="set PYME_AI_KEY .*--insecure-dev-key"):
+        cli.loading_key(argparse.Namespace(insecure_dev_key=False))
+    assert cli.loading_key(argparse.Namespace(insecure_dev_key=True)) == cli.DEV_KEY
+    monkeypatch.setenv(cli.KEY_ENV, "shop-secret")
+    assert cli.loading_key(argparse.Namespace(insecure_dev_key=True)) == "shop-secret"
+
+
+def test_load_model_checks_the_header_kind_first(tmp_path, monkeypatch):
+    from pyme_ai.demand import DemandModel
+
+    monkeypatch.setenv(cli.KEY_ENV, "shop-secret")
+    path = tmp_path / "d.model"
+    persistence.dump(DemandModel.constant(["a"], 1.0), path, "another-key")
+    args = argparse.Namespace(insecure_dev_key=False)
+    # another kind: named, whatever the key
+    with pytest.raises(cli.CommandError, match="is a demand forecast model"):
+        cli.load_model(str(path), "lead_scoring", args)
+    # right kind, wrong key
+    with pytest.raises(cli.CommandError, match="signature does not verify"):
+        cli.load_model(str(path), "demand_forecast", args)
+    persistence.dump(DemandModel.constant(["a"], 1.0), path, "shop-secret")
+    model, header = cli.load_model(str(path), "demand_forecast", args)
+    assert model.kind == header["kind"] == "demand_forecast"
+
+
+def test_check_output_refuses_before_any_work(tmp_path):
+    cli.check_output(str(tmp_path / "ok.csv"))
+    cli.check_output("-")
+    with pytest.raises(cli.CommandError, match="does not exist"):
+        cli.check_output(str(tmp_path / "nope" / "x.csv"))
+    with pytest.raises(cli.CommandError, match="is a directory"):
+        cli.check_output(str(tmp_path))
+
+
+def test_bounded_argument_types():
+    assert cli.int_in(1, 5)("3") == 3
+    for text in ("0", "6", "x", "1.5"):
+        with pytest.raises(argparse.ArgumentTypeError):
+            cli.int_in(1, 5)(text)
+    unit = cli.float_in(0, 1, open_low=True, open_high=True)
+    assert unit("0.5") == 0.5
+    for text in ("0", "1", "nan", "inf", "x"):
+        with pytest.raises(argparse.ArgumentTypeError):
+            unit(text)
+
+
+def test_os_errors_name_the_file(monkeypatch, capsys):
+    def fail(args):
+        raise FileNotFoundError(2, "No such file or directory", "data.csv")
+
+    monkeypatch.setattr(cli, "build_parser", lambda: _parser_with(fail))
+    assert cli.main(["demo"]) == 2
+    assert capsys.readouterr().err == (
+        "pyme-ai: error: data.csv: No such file or directory\n"
+    )

@@ -15,6 +15,12 @@ def only_demand(monkeypatch):
     monkeypatch.setattr(cli, "CAPABILITIES", ("demand",))
 
 
+@pytest.fixture(autouse=True)
+def model_key(monkeypatch):
+    # model files are signed with $PYME_AI_KEY (loading without one is refused)
+    monkeypatch.setenv("PYME_AI_KEY", "test-shop-secret")
+
+
 @pytest.fixture(scope="module")
 def samples(tmp_path_factory):
     return write_samples(tmp_path_factory.mktemp("samples"))
@@ -279,4 +285,5 @@ def test_stockout_refuses_a_saved_model_of_another_kind(samples, tmp_path, capsy
         ]
     )
     assert code == 2
-    assert "not a demand_forecast model" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "not a demand forecast model (demand_forecast)" in err

@@ -2,8 +2,16 @@
 
 import csv
 
+import pytest
+
 from pyme_ai import persistence
 from pyme_ai.cli import cli_key, main
+
+
+@pytest.fixture(autouse=True)
+def model_key(monkeypatch):
+    # model files are signed with $PYME_AI_KEY (loading without one is refused)
+    monkeypatch.setenv("PYME_AI_KEY", "test-shop-secret")
 
 
 def test_cli_round_trip(tmp_path, capsys):
@@ -75,7 +83,7 @@ def test_cli_refuses_a_model_file_of_another_kind(tmp_path, capsys):
     assert main(["leads", "score", "--model", str(other), str(data), "--out", "x"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("pyme-ai: error: ") and err.count("\n") == 1
-    assert "holds a website_chat model, not a lead_scoring model" in err
+    assert "is a chat model (website_chat), not a lead scoring model" in err
 
 
 def test_cli_insufficient_data_is_one_line(tmp_path, capsys):
