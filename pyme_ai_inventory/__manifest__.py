@@ -18,6 +18,7 @@
         "views/pyme_ai_product_forecast_views.xml",
         "views/stock_warehouse_orderpoint_views.xml",
         "views/res_config_settings_views.xml",
+        "wizards/stock_warehouse_orderpoint_ai_apply_views.xml",
         "views/pyme_ai_inventory_menus.xml",
         "data/mail_activity_type_data.xml",
         "data/ir_cron_data.xml",

@@ -34,7 +34,7 @@ from .model import (
     forecast,
     holdout_evaluation,
 )
-from .plan import plan
+from .plan import plan, pooled_means
 from .series import (
     PERIOD_DAYS,
     DemandHistory,
@@ -67,5 +67,6 @@ __all__ = [
     "holdout_evaluation",
     "parse_incoming",
     "plan",
+    "pooled_means",
     "stockout",
 ]

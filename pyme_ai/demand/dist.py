@@ -211,22 +211,23 @@ def calibration_map(pit):
     return g
 
 
-def envelope(maps):
+def envelope(maps, q=1.0):
     """Cautious combination of per-origin maps: the widest interval any backtest origin
     needed.
 
     Levels above one half take the largest calibrated level, levels below the smallest,
     the median the median: demand shocks shared by all items make some horizons harder
     than others, and a model that covers every backtest origin holds up better on the
-    next one.
+    next one. ``q`` below 1 takes that quantile of the origins' levels instead of
+    the extreme (for demand classes, whose per-origin maps are noisier).
     """
     if not maps:
         return GRID.copy()
     stack = np.vstack(maps)
     out = np.median(stack, axis=0)
     upper, lower = GRID > 0.5, GRID < 0.5
-    out[upper] = stack[:, upper].max(axis=0)
-    out[lower] = stack[:, lower].min(axis=0)
+    out[upper] = np.quantile(stack[:, upper], q, axis=0)
+    out[lower] = np.quantile(stack[:, lower], 1.0 - q, axis=0)
     return np.minimum(np.maximum.accumulate(out), 0.999)
 
 

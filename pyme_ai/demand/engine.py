@@ -32,7 +32,13 @@ Quantiles (:meth:`Engine.calibrate`): the cumulative demand of the backtest wind
 (at a quarter, half, three quarters and all of the horizon) fixes the shared variance
 term ``b`` by maximum likelihood and the calibration map of :mod:`.dist`; with enough
 items, each backtest origin gets its own map and the cautious envelope of the maps is
-kept, and only items with a horizon of history take part.
+kept, and only items with a horizon of history take part. Every demand class (ADI/CV²)
+with enough outcomes gets its own ``b`` and map (:meth:`Engine.calibrate_classes`), so
+coverage is right within each class, not only overall.
+
+Class guard (:meth:`Engine.class_guard`): after the per-item choice, each demand class
+whose items were forecast better one horizon earlier by one single method takes that
+method.
 """
 
 from __future__ import annotations
@@ -44,6 +50,7 @@ import numpy as np
 from .. import evaluation
 from . import dist
 from .checks import DemandError
+from .classify import demand_classes
 from .methods import flat_methods, run_methods, steps
 from .series import SEASON
 
@@ -52,6 +59,15 @@ MIN_POOLED_ROWS = 50
 SHRINK_K = 4.0
 #: Per-origin outcomes needed before each backtest origin gets its own calibration map.
 ENVELOPE_MIN = 200
+#: Scored items a demand class needs before the class guard judges it.
+GUARD_MIN_ITEMS = 30
+#: Backtest outcomes a demand class needs for its own calibration.
+CLASS_MIN_OUTCOMES = 120
+#: Per-origin outcomes before a demand class's per-origin maps are combined (else one
+#: map of all its origins: the widest of a few noisy maps is too wide) ...
+CLASS_ENVELOPE_MIN = 2000
+#: ... by this quantile of the origins' levels (1: the widest, as for all items).
+CLASS_ENVELOPE_Q = 1.0
 #: Level error used when the backtest has (almost) nothing to say.
 DEFAULT_B = 0.05
 B_GRID = (0.0, 0.02, 0.05, 0.1, 0.2, 0.4, 0.8)
@@ -76,7 +92,7 @@ class Engine:
         self.season = SEASON[self.freq]
         self.flat = flat_methods(self.freq)
         self.names = self.flat + ("snaive", "pooled")
-        levels = [self.T, self.T - self.H, self.T - 2 * self.H]
+        levels = [self.T - k * self.H for k in range(4)]
         origins = set()
         for level in levels:
             if level >= 1:
@@ -247,7 +263,65 @@ class Engine:
 
     def select(self, level):
         """Method index per item at ``level`` (-1 = no history) and how it was
-        chosen."""
+        chosen: the per-item rule, then the per-class guard."""
+        key = ("select", level)
+        if key not in self._scores:
+            choice, info = self.select_items(level)
+            self._scores[key] = self.class_guard(level, choice, info)
+        choice, info = self._scores[key]
+        return choice.copy(), dict(info)
+
+    def class_guard(self, level, choice, info):
+        """Per demand class, the per-item rule must have done at least as well as
+        every single method one horizon earlier (``level - H``, whose outcome is known
+        at ``level``): where a single flat method did better over the class's items,
+        the class takes that method. The rule is learnt over all items, and a class
+        of regular or trending items can lose a little to one simple method. Only
+        when the earlier choice was made by the same rule (learnt or shrinkage)."""
+        prev = level - self.H
+        if prev < 2 or prev not in set(self.origins.tolist()):
+            return choice, info
+        if self.backtest_score(prev) is None:
+            return choice, info
+        prev_choice, prev_info = self.select_items(prev)
+        if prev_info["rule"] != info["rule"]:
+            # one horizon earlier the choice came from another rule (too little
+            # history to learn one): its errors say nothing about this rule
+            return choice, info
+        rm = self.scores(prev)[0]
+        n = len(choice)
+        picked = rm[np.arange(n), np.maximum(prev_choice, 0)]
+        classes = self.classes(level)
+        elig = self.eligible(level)
+        flat = [m for m, name in enumerate(self.names) if name != "snaive"]
+        snaive = self.names.index("snaive")
+        overrides = {}
+        for code in np.unique(classes):
+            rows = (classes == code) & (choice >= 0) & (prev_choice >= 0)
+            rows &= np.isfinite(picked) & np.isfinite(rm[:, flat]).all(axis=1)
+            if rows.sum() < GUARD_MIN_ITEMS:
+                continue
+            candidates = list(flat)
+            means = list(rm[rows][:, flat].mean(axis=0))
+            # seasonal naive competes on the class's seasonal items (the others keep
+            # their choice)
+            seasonal = rows & elig[:, snaive] & np.isfinite(rm[:, snaive])
+            if seasonal.any():
+                candidates.append(snaive)
+                means.append(np.where(seasonal, rm[:, snaive], picked)[rows].mean())
+            best = int(np.argmin(means))
+            if means[best] < picked[rows].mean():
+                m = candidates[best]
+                target = (classes == code) & (choice >= 0) & elig[:, m]
+                choice = np.where(target, m, choice)
+                overrides[str(code)] = self.names[m]
+        if overrides:
+            info = {**info, "class_override": overrides}
+        return choice, info
+
+    def select_items(self, level):
+        """Method index per item at ``level`` (-1 = no history) by the per-item
+        rule."""
         n = self.values.shape[0]
         has = self.length(level) >= 1
         elig = self.eligible(level)
@@ -354,9 +428,44 @@ class Engine:
     def calib_steps(self):
         return sorted({max(1, round(self.H * f)) for f in (0.25, 0.5, 0.75, 1.0)})
 
-    def calibrate(self, level, choice):
+    def classes(self, level):
+        """Demand class of every item from its history before ``level``."""
+        return demand_classes(self.values[:, :level], self.start)
+
+    def calibrate_classes(self, level, choice, classes=None):
+        """Per item ``(b, calibration map)``: ``(n,)`` and ``(n, len(GRID))``.
+
+        Each demand class (ADI/CV², :mod:`.classify`, from the history before
+        ``level``) gets its own ``b`` and map when its items give at least
+        ``CLASS_MIN_OUTCOMES`` backtest outcomes; smaller classes keep the map of all
+        items. A single map over all items lets the many easy items hide the few
+        hard ones: coverage is right overall and wrong within every class.
+        """
+        classes = self.classes(level) if classes is None else np.asarray(classes)
+        b0, g0 = self.calibrate(level, choice)
+        n = len(choice)
+        b = np.full(n, float(b0))
+        calib = np.tile(g0, (n, 1))
+        for code in np.unique(classes):
+            mask = classes == code
+            found = self.calibrate(
+                level,
+                choice,
+                mask=mask,
+                envelope_min=CLASS_ENVELOPE_MIN,
+                envelope_q=CLASS_ENVELOPE_Q,
+            )
+            if found is not None:
+                b[mask] = found[0]
+                calib[mask] = found[1]
+        return b, calib
+
+    def calibrate(
+        self, level, choice, mask=None, envelope_min=ENVELOPE_MIN, envelope_q=1.0
+    ):
         """``(b, calibration map)`` for a choice, from the backtest origins of
-        ``level``."""
+        ``level``; with ``mask``, of those items only (None when they give fewer
+        than ``CLASS_MIN_OUTCOMES`` outcomes)."""
         origins = self.backtest_origins(level)
         hs = np.array(self.calib_steps()) - 1
         # items with at least a horizon of history, when there are enough of them: the
@@ -370,6 +479,8 @@ class Engine:
                 continue
             f = self.chosen_steps(choice, o)
             has = (self.length(o) >= min_length) & (choice >= 0)
+            if mask is not None:
+                has &= mask
             cm = np.cumsum(f, axis=1)[:, hs]
             ca = np.cumsum(self.outcome(o), axis=1)[:, hs]
             if not has.any():
@@ -378,7 +489,10 @@ class Engine:
             actual.append(ca[has])
             disp.append(np.repeat(self.dispersion(o)[has][:, None], hs.size, axis=1))
             unit.append(np.repeat(self.unit(o)[has][:, None], hs.size, axis=1))
-        if not means or sum(m.size for m in means) < 8:
+        total = sum(m.size for m in means)
+        if mask is not None and total < CLASS_MIN_OUTCOMES:
+            return None
+        if not means or total < 8:
             return DEFAULT_B, dist.GRID.copy()
         m = np.concatenate([x.ravel() for x in means])
         a = np.concatenate([x.ravel() for x in actual])
@@ -393,23 +507,51 @@ class Engine:
         pit = dist.lower_pit(a_u, m_u, dist.nb_variance(m_u, d_u, best_b))
         sizes = [x.size for x in means]
         parts = np.split(pit, np.cumsum(sizes)[:-1])
-        big = [p for p in parts if p.size >= ENVELOPE_MIN]
+        big = [p for p in parts if p.size >= envelope_min]
         if len(big) >= 2:
-            return best_b, dist.envelope([dist.calibration_map(p) for p in big])
+            return best_b, dist.envelope(
+                [dist.calibration_map(p) for p in big], envelope_q
+            )
         return best_b, dist.calibration_map(pit)
+
+
+def per_item(b, calib, n):
+    """``b`` and the calibration map as one row per item (a single shared value or
+    map is repeated)."""
+    b = np.broadcast_to(np.asarray(b, dtype=float), (n,))
+    calib = np.asarray(calib, dtype=float)
+    if calib.ndim == 1:
+        calib = np.broadcast_to(calib, (n, calib.size))
+    return b, calib
+
+
+def calibration_groups(b, calib):
+    """``[(rows, b, map)]``: items sharing the same ``b`` and map."""
+    n = len(b)
+    if not n:
+        return []
+    keys, inverse = np.unique(np.column_stack([b, calib]), axis=0, return_inverse=True)
+    inverse = inverse.ravel()
+    return [(inverse == k, keys[k, 0], keys[k, 1:]) for k in range(len(keys))]
 
 
 def cumulative_quantiles(cum_mean, disp, unit, b, calib, levels):
     """Calibrated quantiles ``(len(levels), n, h)`` of cumulative demand
-    (non-negative)."""
+    (non-negative); ``b`` and ``calib`` shared or one per item."""
     cum_mean = np.asarray(cum_mean, dtype=float)
+    levels = tuple(levels)
+    n = cum_mean.shape[0]
     d = np.asarray(disp)[:, None] / np.asarray(unit)[:, None]
     u = np.asarray(unit)[:, None]
     m_u = cum_mean / u
-    q = dist.nb_quantiles(
-        dist.apply_map(levels, calib), m_u, dist.nb_variance(m_u, d, b)
-    )
-    return q * u[None, :, :]
+    out = np.zeros((len(levels),) + cum_mean.shape)
+    for rows, b_k, g_k in calibration_groups(*per_item(b, calib, n)):
+        out[:, rows] = dist.nb_quantiles(
+            dist.apply_map(levels, g_k),
+            m_u[rows],
+            dist.nb_variance(m_u[rows], d[rows], b_k),
+        )
+    return out * u[None, :, :]
 
 
 def _nb_loglik(k, mean, var):

@@ -25,7 +25,7 @@ from ..training import TrainingResult
 from . import dist
 from .checks import DemandError, check_horizon, check_quantiles
 from .classify import demand_classes
-from .engine import Engine, cumulative_quantiles
+from .engine import Engine, cumulative_quantiles, per_item
 from .methods import steps
 from .series import (
     PERIOD_DAYS,
@@ -40,6 +40,9 @@ from .stockout import stockout
 
 DEFAULT_QUANTILES = (0.5, 0.9, 0.95)
 NONE_METHOD = "none"
+#: The moving average Odoo's replenishment shows (average of the last 3 periods): the
+#: baseline of the per-item accuracy.
+BASELINE_METHOD = "ma3"
 
 
 class DemandModel(Estimator):
@@ -114,7 +117,7 @@ class DemandModel(Estimator):
         choice, info = engine.select(T)
         reference = engine.names.index(info["reference"])
         center = center_choice(engine, choice, reference)
-        var_b, calib = engine.calibrate(T, center)
+        var_b, calib = engine.calibrate_classes(T, center)
         n = engine.values.shape[0]
         rows = np.arange(n)
         level = np.zeros(n)
@@ -146,8 +149,13 @@ class DemandModel(Estimator):
         self.pattern_ = np.maximum(pattern, 0.0)
         self.dispersion_ = engine.dispersion(T)
         self.unit_ = engine.unit(T)
-        self.var_b_ = float(var_b)
+        self.var_b_ = var_b
         self.calib_ = calib
+        self.baseline_rmsse_ = (
+            score[:, engine.names.index(BASELINE_METHOD)]
+            if score is not None
+            else np.full(n, np.nan)
+        )
         self.info_ = {"selection": info["rule"], "reference": info["reference"]}
         self.items_ = hist.items
         return self
@@ -186,6 +194,7 @@ class DemandModel(Estimator):
         model.unit_ = np.ones(n)
         model.var_b_ = float(var_b)
         model.calib_ = dist.GRID.copy()
+        model.baseline_rmsse_ = np.full(n, np.nan)
         model.info_ = {}
         model.items_ = items
         return model
@@ -218,19 +227,22 @@ class DemandModel(Estimator):
         """Per-step means the quantiles are built around, ``(n, horizon)``."""
         return self._steps(self.dist_level_, horizon or self.horizon, rows)
 
+    def calibration(self, rows=None):
+        """``(b, map)`` of each item of ``rows``: ``(k,)`` and ``(k, len(GRID))``
+        (models fitted before per-class calibration share one)."""
+        rows = np.arange(self.n_items) if rows is None else np.asarray(rows)
+        b, calib = per_item(self.var_b_, self.calib_, self.n_items)
+        return b[rows], calib[rows]
+
     def cumulative_quantiles(self, cum_center, levels, rows=None):
         """Calibrated quantiles of cumulative demand whose centre is ``cum_center``."""
         rows = np.arange(self.n_items) if rows is None else np.asarray(rows)
         cum_center = np.asarray(cum_center, dtype=float)
         shape = cum_center.shape
         flat = cum_center.reshape(len(rows), -1)
+        b, calib = self.calibration(rows)
         q = cumulative_quantiles(
-            flat,
-            self.dispersion_[rows],
-            self.unit_[rows],
-            self.var_b_,
-            self.calib_,
-            levels,
+            flat, self.dispersion_[rows], self.unit_[rows], b, calib, levels
         )
         return q.reshape((len(tuple(levels)),) + shape)
 
@@ -404,9 +416,11 @@ def evaluate_level(
             fixed = np.where(choice >= 0, m, -1)
             candidates.append((name, fixed, fixed))
     levels = check_quantiles(quantiles)
+    classes = engine.classes(level)
+    result["classes"] = {}
     for name, pick, center in candidates:
         mean = engine.chosen_steps(pick, level)
-        var_b, calib = engine.calibrate(level, center)
+        var_b, calib = engine.calibrate_classes(level, center, classes)
         cum_center = engine.chosen_steps(center, level).sum(axis=1, keepdims=True)
         q = cumulative_quantiles(
             cum_center,
@@ -424,6 +438,23 @@ def evaluate_level(
             mse_scale[keep],
             mae_scale[keep],
         )
+        for code in np.unique(classes[keep]):
+            sub = keep & (classes == code)
+            by_class = result["classes"].setdefault(
+                str(code), {"n_items": int(sub.sum()), "methods": {}}
+            )
+            row = score_rows(
+                outcome[sub],
+                mean[sub],
+                q[:, sub],
+                levels,
+                mse_scale[sub],
+                mae_scale[sub],
+            )
+            if name == "choice":
+                by_class["choice"] = row
+            else:
+                by_class["methods"][name] = row
     result["choice"] = rows.pop("choice")
     result["methods"] = rows
     picked = np.array(engine.names)[choice[keep]]

@@ -91,3 +91,52 @@ def write_samples(out_dir, n_items=SAMPLE_ITEMS, n_days=SAMPLE_DAYS, seed=0):
                 incoming = f"{when.isoformat()}:{int(rng.integers(5, 50))}"
             writer.writerow([name, on_hand, lead, incoming])
     return history, stock
+
+
+#: Kinds of the synthetic benchmark sets (known demand patterns).
+KINDS = ("regular", "trending", "seasonal", "intermittent", "lumpy")
+
+
+def generate_kind(kind, n_items=300, n_periods=156, seed=0):
+    """Weekly demand ``(n_items, n_periods)`` of one known pattern, seeded.
+
+    - ``regular``: Poisson around a level of 5-40 a week;
+    - ``trending``: the same with the level growing or shrinking linearly by up to
+      60 % over the history (and going on after it);
+    - ``seasonal``: a yearly sine of amplitude 30-80 % around the level;
+    - ``intermittent``: a sale in 15-60 % of weeks, sizes 1 + Poisson(0.5-3) (low
+      size variation);
+    - ``lumpy``: a sale in 10-50 % of weeks, sizes from a gamma with CV 1-2.5.
+    """
+    if kind not in KINDS:
+        raise ValueError(f"unknown kind {kind!r}")
+    rng = np.random.default_rng([seed, KINDS.index(kind)])
+    t = np.arange(n_periods)[None, :]
+    level = rng.uniform(5, 40, (n_items, 1))
+    if kind in ("regular", "trending", "seasonal"):
+        rate = np.repeat(level, n_periods, axis=1)
+        if kind == "trending":
+            slope = rng.uniform(-0.6, 0.6, (n_items, 1))
+            rate = level * np.maximum(1 + slope * t / n_periods, 0.05)
+        if kind == "seasonal":
+            amp = rng.uniform(0.3, 0.8, (n_items, 1))
+            phase = rng.uniform(0, 2 * np.pi, (n_items, 1))
+            rate = level * (1 + amp * np.sin(2 * np.pi * t / 52 + phase))
+        qty = rng.poisson(np.maximum(rate, 0.0)).astype(float)
+    elif kind == "intermittent":
+        p = rng.uniform(0.15, 0.6, (n_items, 1))
+        size = rng.uniform(0.5, 3, (n_items, 1))
+        sale = rng.random((n_items, n_periods)) < p
+        qty = np.where(sale, 1 + rng.poisson(np.broadcast_to(size, sale.shape)), 0)
+    else:
+        p = rng.uniform(0.1, 0.5, (n_items, 1))
+        mean = rng.uniform(3, 20, (n_items, 1))
+        cv = rng.uniform(1.0, 2.5, (n_items, 1))
+        shape = 1 / cv**2
+        sizes = rng.gamma(np.broadcast_to(shape, (n_items, n_periods)), mean / shape)
+        sale = rng.random((n_items, n_periods)) < p
+        qty = np.where(sale, np.ceil(sizes), 0)
+    names = np.array(
+        [f"{kind[:3].upper()}{i:04d}" for i in range(n_items)], dtype=object
+    )
+    return names, np.asarray(qty, dtype=float)

@@ -4,10 +4,13 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
+from odoo.tools.misc import format_date, formatLang
 
-from .pyme_ai_product_forecast import DEMAND_CLASSES
+from pyme_ai.demand.chart import projection_svg
 
-# Values copied from the per-warehouse rows (see _ai_update_products).
+from .pyme_ai_product_forecast import DEMAND_CLASSES, METHODS, probability_text
+
+# Values copied from the company's warehouse rows (see _ai_update_products).
 AI_PRODUCT_FIELDS = (
     "ai_daily_demand",
     "ai_forecast_qty",
@@ -20,92 +23,144 @@ AI_PRODUCT_FIELDS = (
     "ai_forecast_error",
     "ai_forecast_date",
 )
-CHART_WIDTH = 320
-CHART_HEIGHT = 80
+#: Only stock users read the AI figures, over RPC too.
+STOCK_USERS = "stock.group_stock_user"
+#: Written by the apply cron per company; each company reads its own warehouses'.
+AI_FIELD = dict(company_dependent=True, readonly=True, copy=False, groups=STOCK_USERS)
 
 
 class ProductProduct(models.Model):
     _inherit = "product.product"
 
-    # Stored aggregates over the warehouses (for lists, filters and sorting): total
-    # demand, earliest stock-out, highest risk, shortest cover; class, method and
-    # error of the warehouse with the most demand.
+    # Company-dependent: each company sees the figures of its own warehouses only
+    # (total demand, earliest stock-out, highest risk, shortest cover; class, method
+    # and error of the warehouse with the most demand).
     ai_daily_demand = fields.Float(
-        string="AI Daily Demand",
+        "AI Daily Demand",
         digits="Product Unit of Measure",
-        readonly=True,
-        copy=False,
-        help="Forecast mean demand per day, all warehouses together.",
+        help="Forecast mean demand per day, the company's warehouses together.",
+        **AI_FIELD,
     )
     ai_forecast_qty = fields.Float(
-        string="AI Forecast Demand",
+        "AI Forecast Demand",
         digits="Product Unit of Measure",
-        readonly=True,
-        copy=False,
         help="Forecast demand over the horizon set in the AI settings.",
+        **AI_FIELD,
     )
     ai_stockout_date = fields.Date(
-        string="AI Stock-out Date",
-        readonly=True,
-        copy=False,
-        index=True,
-        help="Earliest day a warehouse is expected to run out (empty: not within a "
-        "year, or no demand).",
+        "AI Stock-out Date",
+        help="Earliest day a warehouse of the company is more likely out of stock "
+        "than not (empty: not within the days projected, or no demand).",
+        **AI_FIELD,
     )
     ai_stockout_probability = fields.Float(
-        string="AI Stock-out Probability",
+        "AI Stock-out Probability",
         digits=(16, 4),
-        readonly=True,
-        copy=False,
-        help="Highest chance, over the warehouses, of running out before a "
-        "replenishment ordered today can arrive.",
+        help="Highest chance, over the company's warehouses, of being out of stock "
+        "on some day before a replenishment ordered today can arrive.",
+        **AI_FIELD,
     )
     ai_days_of_cover = fields.Float(
-        string="AI Days of Cover",
-        digits=(16, 1),
-        readonly=True,
-        copy=False,
-        help="Shortest cover over the warehouses with demand: on hand divided by "
-        "the daily demand.",
+        "AI Days of Cover",
+        digits=(16, 0),
+        help="Days until the stock-out date (on hand and confirmed receipts against "
+        "the forecast demand); empty when it is further than the days projected.",
+        **AI_FIELD,
     )
     ai_stockout_within_lead = fields.Boolean(
-        string="AI Stock-out Within Lead Time",
-        readonly=True,
-        copy=False,
-        index=True,
-        help="A warehouse runs out before a replenishment ordered today arrives.",
+        "AI Stock-out Within Lead Time",
+        help="A warehouse is likely out before a replenishment ordered today arrives.",
+        **AI_FIELD,
     )
-    ai_demand_class = fields.Selection(
-        DEMAND_CLASSES, string="AI Demand Class", readonly=True, copy=False
-    )
-    ai_forecast_method = fields.Char(
-        string="AI Forecast Method", readonly=True, copy=False
-    )
+    ai_demand_class = fields.Selection(DEMAND_CLASSES, "AI Demand Class", **AI_FIELD)
+    ai_forecast_method = fields.Selection(METHODS, "AI Forecast Method", **AI_FIELD)
     ai_forecast_error = fields.Float(
-        string="AI Forecast Error",
+        "AI Forecast Error",
         digits=(16, 3),
-        readonly=True,
-        copy=False,
-        help="Backtest RMSSE of the chosen method (lower is better).",
+        help="Error of past forecasts against what happened (RMSSE, lower is better).",
+        **AI_FIELD,
     )
-    ai_forecast_date = fields.Datetime(
-        string="AI Forecast On", readonly=True, copy=False
-    )
+    ai_forecast_date = fields.Datetime("AI Forecast On", **AI_FIELD)
     ai_forecast_ids = fields.One2many(
         "pyme.ai.product.forecast",
         "product_id",
         string="AI Warehouse Forecasts",
         readonly=True,
+        groups=STOCK_USERS,
+    )
+    ai_company_forecast_ids = fields.One2many(
+        "pyme.ai.product.forecast",
+        string="AI Forecasts per Warehouse",
+        compute="_compute_ai_company_forecast_ids",
+        groups=STOCK_USERS,
+        help="The forecasts of the current company's warehouses.",
+    )
+    ai_forecast_summary = fields.Char(
+        string="AI Forecast Summary",
+        compute="_compute_ai_forecast_summary",
+        groups=STOCK_USERS,
+    )
+    ai_stockout_risk = fields.Char(
+        "AI Stock-out Risk", compute="_compute_ai_forecast_summary", groups=STOCK_USERS
+    )
+    ai_cover_display = fields.Char(
+        "AI Cover", compute="_compute_ai_forecast_summary", groups=STOCK_USERS
     )
     ai_forecast_chart = fields.Html(
-        string="AI Forecast Chart", compute="_compute_ai_forecast_chart", sanitize=False
+        string="AI Forecast Chart",
+        compute="_compute_ai_forecast_chart",
+        sanitize=False,
+        groups=STOCK_USERS,
     )
 
+    @api.depends("ai_forecast_ids.company_id")
+    @api.depends_context("company")
+    def _compute_ai_company_forecast_ids(self):
+        for product in self:
+            product.ai_company_forecast_ids = product.ai_forecast_ids.filtered(
+                lambda r: r.company_id == self.env.company
+            )
+
+    @api.depends_context("lang", "company")
+    @api.depends(
+        "ai_forecast_qty",
+        "ai_forecast_method",
+        "ai_stockout_probability",
+        "ai_forecast_date",
+    )
+    def _compute_ai_forecast_summary(self):
+        forecasting = self.env["pyme.ai.demand.forecasting"]
+        days = forecasting._ai_horizon_days()
+        labels = dict(
+            self._fields["ai_forecast_method"]._description_selection(self.env)
+        )
+        for product in self:
+            product.ai_cover_display = (
+                self.env._(
+                    "%s days", formatLang(self.env, product.ai_days_of_cover, digits=0)
+                )
+                if product.ai_stockout_date
+                else self.env._("more than %s days", days)
+            )
+            if not product.ai_forecast_date:
+                product.ai_forecast_summary = product.ai_stockout_risk = False
+                continue
+            product.ai_forecast_summary = self.env._(
+                "%(qty)s %(unit)s in the next %(days)s days (%(method)s)",
+                qty=formatLang(self.env, product.ai_forecast_qty, digits=1),
+                unit=product.uom_id.name,
+                days=days,
+                method=labels.get(product.ai_forecast_method, "").lower(),
+            )
+            product.ai_stockout_risk = probability_text(
+                self.env, product.ai_stockout_probability
+            )
+
     @api.depends("ai_forecast_ids.chart_data")
-    @api.depends_context("warehouse_id")
+    @api.depends_context("warehouse_id", "lang", "company")
     def _compute_ai_forecast_chart(self):
-        """Server-side SVG: history bars and forecast line (context warehouse, or
-        all warehouses summed)."""
+        """Server-side SVG of the warehouse in context, else of the company's
+        warehouse with the most demand."""
         warehouse_id = self.env.context.get("warehouse_id")
         if not isinstance(warehouse_id, int):
             warehouse_id = False
@@ -113,17 +168,17 @@ class ProductProduct(models.Model):
             rows = product.ai_forecast_ids.filtered(
                 lambda r: (
                     r.chart_data
+                    and r.company_id == self.env.company
                     and (not warehouse_id or r.warehouse_id.id == warehouse_id)
                 )
-            )
-            product.ai_forecast_chart = _chart_svg(
-                [r.chart_data for r in rows],
-                self.env._("History"),
-                self.env._("Forecast"),
+            ).sorted(lambda r: (-r.daily_demand, r.warehouse_id.id))
+            product.ai_forecast_chart = (
+                chart_svg(self.env, rows[0], product.uom_id.name) if rows else False
             )
 
     def action_ai_forecast_now(self):
-        """Queue a new forecast of these products (never computed in the request)."""
+        """Queue a new forecast of these products (never computed in the request);
+        the current figures and suggestions stay until the new ones are written."""
         if not self.env.user.has_group("stock.group_stock_manager"):
             raise AccessError(
                 self.env._("Only inventory administrators can request forecasts.")
@@ -135,10 +190,10 @@ class ProductProduct(models.Model):
             for company in companies
         )
         if has_model:
-            # stale rows put the products back in the apply cron's domain
+            # flagged rows put the products back in the apply cron's domain
             self.env["pyme.ai.product.forecast"].sudo().search(
                 [("product_id", "in", self.ids)]
-            ).write({"date": False})
+            ).write({"refresh_requested": True})
             forecasting._ai_trigger_apply()
         else:
             forecasting._ai_trigger_training()
@@ -148,76 +203,47 @@ class ProductProduct(models.Model):
             "params": {
                 "type": "info",
                 "message": self.env._(
-                    "The forecast has been queued; reload the product in a few minutes."
+                    "The forecast has been queued; the current figures stay until "
+                    "the new ones are written (reload in a few minutes)."
                 ),
                 "sticky": False,
             },
         }
 
 
-def _chart_svg(series, history_label, forecast_label):
-    """Sum the per-warehouse series and draw them as an inline SVG."""
-    if not series:
-        return False
-    history, forecast = [], []
-    for data in series:
-        for target, key in ((history, "history"), (forecast, "mean")):
-            values = data.get(key) or []
-            if len(target) < len(values):
-                target.extend([0.0] * (len(values) - len(target)))
-            for i, value in enumerate(values):
-                target[i] += value or 0.0
-    total = len(history) + len(forecast)
-    top = max(history + forecast + [0.0])
-    if not total or top <= 0:
-        return False
-    step = CHART_WIDTH / total
-    scale = (CHART_HEIGHT - 4) / top
-
-    def y(value):
-        return CHART_HEIGHT - value * scale
-
-    bars = Markup("").join(
-        Markup('<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="#8f8f8f"/>')
-        % (i * step, y(v), max(step - 1, 1), v * scale)
-        for i, v in enumerate(history)
+def chart_svg(env, row, unit):
+    """The projection chart of a forecast row (see :mod:`pyme_ai.demand.chart`)
+    in the reader's language, with its legend."""
+    today = row.date.date() if row.date else fields.Date.context_today(row)
+    svg = projection_svg(
+        row.chart_data or {},
+        today,
+        {"title": env._("Projected stock"), "unit": unit},
+        lambda value: formatLang(env, value, digits=0),
+        lambda when, short: format_date(env, when, date_format="d MMM"),
+        lambda qty, when: env._(
+            "Receipt of %(qty)s %(unit)s on %(date)s",
+            qty=formatLang(env, qty, digits=0),
+            unit=unit,
+            date=format_date(env, when),
+        ),
     )
-    start = len(history)
-
-    def points(values):
-        return " ".join(
-            f"{(start + i + 0.5) * step:.1f},{y(v):.1f}" for i, v in enumerate(values)
-        )
-
-    lines = Markup("")
-    if forecast:
-        lines += Markup(
-            '<polyline points="%s" fill="none" stroke="#017e84" stroke-width="2"/>'
-        ) % points(forecast)
-    divider = Markup('<line x1="%.1f" y1="0" x2="%.1f" y2="%d" stroke="#d0d0d0"/>') % (
-        start * step,
-        start * step,
-        CHART_HEIGHT,
-    )
+    if not svg:
+        return False
     legend = Markup(
-        '<div class="small text-muted"><span style="color:#8f8f8f">■</span> %s '
-        '<span style="color:#017e84">━</span> %s</div>'
-    ) % (history_label, forecast_label)
-    return (
-        Markup(
-            '<svg xmlns="http://www.w3.org/2000/svg" class="o_pyme_ai_forecast_chart" '
-            'width="%d" height="%d" viewBox="0 0 %d %d" role="img" aria-label="%s">'
-            "%s%s%s</svg>"
-        )
-        % (
-            CHART_WIDTH,
-            CHART_HEIGHT,
-            CHART_WIDTH,
-            CHART_HEIGHT,
-            forecast_label,
-            bars,
-            divider,
-            lines,
-        )
-        + legend
+        '<div class="small text-muted">'
+        '<span style="color:#b0b0b0">■</span> %s &#160; '
+        '<span style="color:#017e84">━</span> %s &#160; '
+        '<span style="color:#017e84;opacity:.4">■</span> %s &#160; '
+        '<span style="color:#d9534f">╌</span> %s &#160; '
+        '<span style="color:#333">●</span> %s &#160; '
+        '<span style="color:#f0ad4e">▲</span> %s</div>'
+    ) % (
+        env._("Weekly demand"),
+        env._("Projected stock (median)"),
+        env._("50-90 % band: stock if demand is higher"),
+        env._("Reorder point"),
+        env._("On hand today"),
+        env._("Confirmed receipts"),
     )
+    return Markup(svg) + legend

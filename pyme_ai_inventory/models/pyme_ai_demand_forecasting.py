@@ -40,6 +40,10 @@ PERIOD_DAYS = int(engine.PERIOD_DAYS[FREQ])
 #: History read for training (days) and shown in the chart (periods).
 HISTORY_DAYS = 3 * 365
 CHART_PERIODS = 26
+#: New products pooled from their category: created within these days, and the
+#: category needs this many products with history in the warehouse.
+NEW_PRODUCT_DAYS = 180
+POOL_MIN_PRODUCTS = 3
 
 
 def _item(product_id, warehouse_id):
@@ -209,6 +213,7 @@ class PymeAiDemandForecasting(models.AbstractModel):
                 [
                     ("company_id", "=", company.id),
                     ("date", ">=", self._ai_apply_threshold(ai_model)),
+                    ("refresh_requested", "=", False),
                 ],
             ),
         ]
@@ -222,12 +227,19 @@ class PymeAiDemandForecasting(models.AbstractModel):
         keys = [(p, w) for p in records.ids for w in warehouses.ids]
         on_hand = self._ai_on_hand(records, warehouses)
         incoming = self._ai_incoming(records, warehouses)
-        lead = self._ai_lead_times(records, warehouses, company)
-        values = self._ai_plan(engine_model, keys, on_hand, incoming, lead, today)
+        vendor_min = {}
+        lead = self._ai_lead_times(records, warehouses, company, vendor_min)
+        multiple, minimum = self._ai_order_rules(records, warehouses, vendor_min)
+        values = self._ai_plan(
+            engine_model, keys, on_hand, incoming, lead, today, multiple, minimum
+        )
+        self._ai_pool_new_products(
+            engine_model, values, records, on_hand, incoming, lead, today
+        )
         self._ai_add_chart_history(values, records, today)
         now = fields.Datetime.now()
         self._ai_write_forecasts(values, company, ai_model, now)
-        self._ai_update_products(records)
+        self._ai_update_products(records, company)
         if self._ai_activities_enabled():
             self._ai_schedule_activities(records, company)
 
@@ -279,7 +291,7 @@ class PymeAiDemandForecasting(models.AbstractModel):
             result[product, warehouse].append((day, qty))
         return result
 
-    def _ai_lead_times(self, products, warehouses, company):
+    def _ai_lead_times(self, products, warehouses, company, vendor_min=None):
         """Days before a replenishment ordered today arrives, per (product, warehouse).
 
         Rule: the shortest vendor delay of the product (``product.supplierinfo``
@@ -293,7 +305,7 @@ class PymeAiDemandForecasting(models.AbstractModel):
         self.env.cr.execute(
             SQL(
                 """
-                SELECT pp.id, MIN(si.delay)
+                SELECT pp.id, MIN(si.delay), MIN(si.min_qty)
                   FROM product_product pp
                   JOIN product_supplierinfo si
                     ON si.product_tmpl_id = pp.product_tmpl_id
@@ -306,7 +318,10 @@ class PymeAiDemandForecasting(models.AbstractModel):
                 company.id,
             )
         )
-        vendor = dict(self.env.cr.fetchall())
+        rows = self.env.cr.fetchall()
+        vendor = {pid: delay for pid, delay, __ in rows}
+        if vendor_min is not None:  # filled for the order rules
+            vendor_min.update({pid: qty or 0.0 for pid, __, qty in rows})
         rules = (
             self.env["stock.rule"]
             .sudo()
@@ -339,8 +354,31 @@ class PymeAiDemandForecasting(models.AbstractModel):
                 result[product.id, warehouse.id] = float(delay)
         return result
 
+    def _ai_order_rules(self, products, warehouses, vendor):
+        """Order multiple (the reordering rule's) and vendor minimum (the smallest
+        ``min_qty`` of the product's vendors, read with the lead times) per key."""
+        points = (
+            self.env["stock.warehouse.orderpoint"]
+            .sudo()
+            .search(
+                [
+                    ("product_id", "in", products.ids),
+                    ("warehouse_id", "in", warehouses.ids),
+                ]
+            )
+        )
+        multiple = {
+            (p.product_id.id, p.warehouse_id.id): p.qty_multiple for p in points
+        }
+        minimum = {
+            (p, w): vendor.get(p, 0.0) for p in products.ids for w in warehouses.ids
+        }
+        return multiple, minimum
+
     # -- engine
-    def _ai_plan(self, engine_model, keys, on_hand, incoming, lead, today):
+    def _ai_plan(
+        self, engine_model, keys, on_hand, incoming, lead, today, multiple, minimum
+    ):
         """One dict of forecast values per (product, warehouse) key (engine plan)."""
         rows = engine.plan(
             engine_model,
@@ -352,8 +390,51 @@ class PymeAiDemandForecasting(models.AbstractModel):
             service_level=self._ai_service_level(),
             review_days=self._ai_review_days(),
             horizon_days=self._ai_horizon_days(),
+            order_multiple=[multiple.get(key, 0.0) for key in keys],
+            vendor_min=[minimum.get(key, 0.0) for key in keys],
         )
         return dict(zip(keys, rows, strict=True))
+
+    def _ai_pool_new_products(
+        self, engine_model, values, products, on_hand, incoming, lead, today
+    ):
+        """New products (created in the last ``NEW_PRODUCT_DAYS`` days, no sales in
+        any warehouse of the company) get the average weekly demand of the products
+        of their category in each warehouse, when at least ``POOL_MIN_PRODUCTS`` of
+        them have history there (method ``category``)."""
+        items = [item.split(":") for item in engine_model.items_.tolist()]
+        ids = {int(p) for p, __ in items}
+        since = fields.Datetime.to_datetime(today) - datetime.timedelta(
+            days=NEW_PRODUCT_DAYS
+        )
+        fresh = {
+            p.id for p in products.sudo() if p.id not in ids and p.create_date >= since
+        }
+        new = [k for k, v in values.items() if v["method"] == "none" and k[0] in fresh]
+        if not new:
+            return
+        Product = self.env["product.product"].sudo()
+        categ = {p.id: p.categ_id.id for p in Product.browse(ids).exists()}
+        means = engine.pooled_means(
+            engine_model,
+            lambda item: (categ.get(int(item.split(":")[0])), int(item.split(":")[1])),
+            [(Product.browse(p).categ_id.id, w) for p, w in new],
+            POOL_MIN_PRODUCTS,
+        )
+        pooled = [(k, m) for k, m in zip(new, means, strict=True) if m is not None]
+        if not pooled:
+            return
+        model = engine.DemandModel.constant(
+            [_item(*key) for key, __ in pooled],
+            [mean for __, mean in pooled],
+            freq=FREQ,
+            first_day=self._ai_period_start(today),
+            dispersion=2.0,
+        )
+        keys = [key for key, __ in pooled]
+        rows = self._ai_plan(model, keys, on_hand, incoming, lead, today, {}, {})
+        for key in keys:
+            values[key] = {**rows[key], "method": "category", "demand_class": "none"}
 
     def _ai_add_chart_history(self, values, products, today):
         """Last weeks of net demand per key (one aggregate query per batch)."""
@@ -383,7 +464,8 @@ class PymeAiDemandForecasting(models.AbstractModel):
         rows = [
             SQL(
                 "(%s, %s, %s, %s, %s::timestamp, %s, %s, %s, %s, %s, %s::date, %s, "
-                "%s::float, %s, %s, %s, %s, %s, %s, %s::float, %s::jsonb, "
+                "%s::float, %s, %s, %s, %s, %s, %s, %s::float, %s::float, %s, %s, %s,"
+                " %s, %s, %s, %s, %s, false, %s::jsonb, "
                 "%s, %s, %s::timestamp, %s::timestamp)",
                 product,
                 warehouse,
@@ -405,6 +487,17 @@ class PymeAiDemandForecasting(models.AbstractModel):
                 val["demand_class"],
                 val["method"],
                 val["forecast_error"],
+                val.get("baseline_error"),
+                val.get("baseline_error") is not None
+                and val["forecast_error"] is not None
+                and val["forecast_error"] > val["baseline_error"],
+                val.get("lead_demand", 0.0),
+                val.get("safety_stock", 0.0),
+                val.get("review_demand", 0.0),
+                val.get("service_level", 0.0),
+                val.get("order_multiple", 0.0),
+                val.get("vendor_min", 0.0),
+                val.get("late_qty", 0.0),
                 json.dumps(val["chart"]),
                 uid,
                 uid,
@@ -417,7 +510,9 @@ class PymeAiDemandForecasting(models.AbstractModel):
             "daily_demand, forecast_qty, on_hand, incoming_qty, lead_time_days, "
             "stockout_date, stockout_probability, days_of_cover, "
             "stockout_within_lead, reorder_point, max_level, order_qty, "
-            "demand_class, method, forecast_error, chart_data"
+            "demand_class, method, forecast_error, baseline_error, ai_worse, "
+            "lead_demand, safety_stock, review_demand, service_level, "
+            "order_multiple, vendor_min, late_qty, refresh_requested, chart_data"
         )
         updates = ", ".join(
             f"{c.strip()} = EXCLUDED.{c.strip()}"
@@ -438,24 +533,48 @@ class PymeAiDemandForecasting(models.AbstractModel):
         Forecast.invalidate_model()
         self.env["product.product"].invalidate_model(["ai_forecast_ids"])
 
-    def _ai_update_products(self, products):
-        """Copy the aggregates of all warehouse rows onto the products (one UPDATE)."""
+    def _ai_update_products(self, products, company):
+        """Copy the aggregates of ``company``'s warehouse rows onto the products:
+        the product fields are company-dependent, so a product shared by companies
+        shows each company its own warehouses only (one UPDATE)."""
         Product = self.env["product.product"]
         Product.flush_model(AI_PRODUCT_FIELDS)
+        key = str(company.id)
+
+        def put(column, value):
+            # a missing value drops the company's key (Odoo reads it as empty)
+            return SQL(
+                "%s = CASE WHEN %s IS NULL THEN COALESCE(p.%s, '{}'::jsonb) - %s "
+                "ELSE COALESCE(p.%s, '{}'::jsonb) || jsonb_build_object(%s, %s) END",
+                SQL.identifier(column),
+                value,
+                SQL.identifier(column),
+                key,
+                SQL.identifier(column),
+                key,
+                value,
+            )
+
+        sets = SQL(", ").join(
+            [
+                put("ai_daily_demand", SQL("a.daily_demand")),
+                put("ai_forecast_qty", SQL("a.forecast_qty")),
+                put("ai_stockout_date", SQL("to_char(a.stockout_date, 'YYYY-MM-DD')")),
+                put("ai_stockout_probability", SQL("a.probability")),
+                put("ai_days_of_cover", SQL("a.cover")),
+                put("ai_stockout_within_lead", SQL("a.within_lead")),
+                put("ai_demand_class", SQL("t.demand_class")),
+                put("ai_forecast_method", SQL("t.method")),
+                put("ai_forecast_error", SQL("t.forecast_error")),
+                put(
+                    "ai_forecast_date", SQL("to_char(a.date, 'YYYY-MM-DD HH24:MI:SS')")
+                ),
+            ]
+        )
         self.env.cr.execute(
             SQL(
                 """
-                UPDATE product_product p
-                   SET ai_daily_demand = a.daily_demand,
-                       ai_forecast_qty = a.forecast_qty,
-                       ai_stockout_date = a.stockout_date,
-                       ai_stockout_probability = a.probability,
-                       ai_days_of_cover = a.cover,
-                       ai_stockout_within_lead = a.within_lead,
-                       ai_demand_class = t.demand_class,
-                       ai_forecast_method = t.method,
-                       ai_forecast_error = t.forecast_error,
-                       ai_forecast_date = a.date
+                UPDATE product_product p SET %(sets)s
                   FROM (SELECT product_id, SUM(daily_demand) AS daily_demand,
                                SUM(forecast_qty) AS forecast_qty,
                                MIN(stockout_date) AS stockout_date,
@@ -464,17 +583,19 @@ class PymeAiDemandForecasting(models.AbstractModel):
                                BOOL_OR(stockout_within_lead) AS within_lead,
                                MAX(date) AS date
                           FROM pyme_ai_product_forecast
-                         WHERE product_id = ANY(%(ids)s)
+                         WHERE product_id = ANY(%(ids)s) AND company_id = %(company)s
                       GROUP BY product_id) a
                   JOIN (SELECT DISTINCT ON (product_id) product_id, demand_class,
                                method, forecast_error
                           FROM pyme_ai_product_forecast
-                         WHERE product_id = ANY(%(ids)s)
+                         WHERE product_id = ANY(%(ids)s) AND company_id = %(company)s
                       ORDER BY product_id, daily_demand DESC, warehouse_id) t
                     ON t.product_id = a.product_id
                  WHERE p.id = a.product_id
                 """,
+                sets=sets,
                 ids=products.ids,
+                company=company.id,
             )
         )
         Product.invalidate_model(AI_PRODUCT_FIELDS)
@@ -493,7 +614,7 @@ class PymeAiDemandForecasting(models.AbstractModel):
             "pyme_ai_inventory.mail_activity_type_stockout_risk",
             raise_if_not_found=False,
         )
-        at_risk = products.filtered("ai_stockout_within_lead")
+        at_risk = products.with_company(company).filtered("ai_stockout_within_lead")
         if not activity_type or not at_risk:
             return
         existing = set(

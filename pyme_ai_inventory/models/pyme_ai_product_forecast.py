@@ -1,11 +1,39 @@
 # Copyright 2026 pyme_ai contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.tools.misc import formatLang
 
 from pyme_ai.demand import DEMAND_CLASSES as ENGINE_DEMAND_CLASSES
 
 #: Selection of the demand classes, as the engine names them.
 DEMAND_CLASSES = list(ENGINE_DEMAND_CLASSES)
+#: Forecast methods in words (weekly periods), by engine code; "category" is the
+#: pooled forecast of new products.
+METHODS = [
+    ("naive", "Last week's demand"),
+    ("ma3", "Average of the last 3 weeks"),
+    ("ma13", "Average of the last 13 weeks"),
+    ("mean", "Average of every week since the first sale"),
+    ("ses", "Weekly demand, exponentially smoothed"),
+    ("croston", "Croston: size and interval of occasional sales"),
+    ("sba", "Croston with bias correction (occasional sales)"),
+    ("tsb", "TSB: occasional sales that may be dying out"),
+    ("snaive", "Same weeks of last year (seasonal)"),
+    ("pooled", "Blend of averages learnt from all products"),
+    ("category", "Average of its category (new product, pooled)"),
+    ("given", "Given demand rate"),
+    ("none", "No sales history"),
+]
+
+
+def probability_text(env, value):
+    """Whole percents in the reader's language, never a false certainty."""
+    pct = (value or 0.0) * 100
+    if pct < 1:
+        return f"< {formatLang(env, 1, digits=0)} %"
+    if pct > 99:
+        return f"> {formatLang(env, 99, digits=0)} %"
+    return f"{formatLang(env, round(pct), digits=0)} %"
 
 
 class PymeAiProductForecast(models.Model):
@@ -87,13 +115,59 @@ class PymeAiProductForecast(models.Model):
         string="Suggested Order", digits="Product Unit of Measure", readonly=True
     )
     demand_class = fields.Selection(DEMAND_CLASSES, readonly=True)
-    method = fields.Char(string="Forecast Method", readonly=True)
+    method = fields.Selection(METHODS, string="Forecast Method", readonly=True)
     forecast_error = fields.Float(
         digits=(16, 3),
         readonly=True,
         aggregator="avg",
-        help="Backtest RMSSE of the chosen method (lower is better; 1 = as good as "
-        "repeating the last period).",
+        help="Error of the AI's past forecasts against what happened (RMSSE over "
+        "rolling backtests; lower is better, 1 = as good as repeating the last week).",
+    )
+    baseline_error = fields.Float(
+        string="Moving Average Error",
+        digits=(16, 3),
+        readonly=True,
+        aggregator="avg",
+        help="The same error for the average of the last 3 weeks, the moving average "
+        "Odoo's replenishment shows.",
+    )
+    ai_worse = fields.Boolean(
+        string="AI Worse Than Moving Average",
+        readonly=True,
+        index=True,
+        help="The AI's past forecasts of this product erred more than the moving "
+        "average: do not trust it here.",
+    )
+    lead_demand = fields.Float(
+        string="Demand During Lead Time",
+        digits="Product Unit of Measure",
+        readonly=True,
+    )
+    safety_stock = fields.Float(digits="Product Unit of Measure", readonly=True)
+    review_demand = fields.Float(
+        string="Demand of a Review Period",
+        digits="Product Unit of Measure",
+        readonly=True,
+    )
+    service_level = fields.Float(digits=(16, 3), readonly=True)
+    order_multiple = fields.Float(digits="Product Unit of Measure", readonly=True)
+    vendor_min = fields.Float(
+        string="Vendor Minimum", digits="Product Unit of Measure", readonly=True
+    )
+    late_qty = fields.Float(
+        string="Late Receipts",
+        digits="Product Unit of Measure",
+        readonly=True,
+        help="Receipts still open after their scheduled date; counted as arriving "
+        "today in every figure.",
+    )
+    refresh_requested = fields.Boolean(
+        readonly=True,
+        help="Forecast now was asked: the row keeps its values until the new ones "
+        "are written.",
+    )
+    probability_display = fields.Char(
+        string="Stock-out Risk", compute="_compute_probability_display"
     )
     chart_data = fields.Json(readonly=True)
 
@@ -104,3 +178,10 @@ class PymeAiProductForecast(models.Model):
             "One forecast per product and warehouse.",
         )
     ]
+
+    @api.depends("stockout_probability")
+    def _compute_probability_display(self):
+        for row in self:
+            row.probability_display = probability_text(
+                self.env, row.stockout_probability
+            )

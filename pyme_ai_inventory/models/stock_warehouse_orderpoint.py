@@ -1,11 +1,15 @@
 # Copyright 2026 pyme_ai contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools.misc import formatLang
 
 
 class StockWarehouseOrderpoint(models.Model):
-    _inherit = "stock.warehouse.orderpoint"
+    _name = "stock.warehouse.orderpoint"
+    _inherit = ["stock.warehouse.orderpoint", "mail.thread"]
 
     ai_forecast_id = fields.Many2one(
         "pyme.ai.product.forecast",
@@ -16,8 +20,8 @@ class StockWarehouseOrderpoint(models.Model):
         string="AI Suggested Min",
         digits="Product Unit of Measure",
         compute="_compute_ai_forecast_id",
-        help="Reorder point for the target service level: demand over the lead "
-        "time that is exceeded only with 1 - service level probability.",
+        help="Reorder point: demand during the lead time plus the safety stock of the "
+        "service level set in the AI settings.",
     )
     ai_suggested_max = fields.Float(
         string="AI Suggested Max",
@@ -31,8 +35,24 @@ class StockWarehouseOrderpoint(models.Model):
     ai_suggestion_differs = fields.Boolean(
         string="AI Suggestion Differs", compute="_compute_ai_forecast_id"
     )
+    ai_suggestion_note = fields.Char(
+        string="AI Suggestion Explained", compute="_compute_ai_forecast_id"
+    )
+    ai_previous_min = fields.Float(
+        string="Min Before AI", digits="Product Unit of Measure", copy=False
+    )
+    ai_previous_max = fields.Float(
+        string="Max Before AI", digits="Product Unit of Measure", copy=False
+    )
+    ai_applied = fields.Boolean(
+        string="AI Suggestion Applied",
+        copy=False,
+        help="The min and max come from an AI suggestion; Undo restores the values "
+        "they replaced.",
+    )
 
     @api.depends("product_id", "warehouse_id", "product_min_qty", "product_max_qty")
+    @api.depends_context("lang")
     def _compute_ai_forecast_id(self):
         forecasts = self.env["pyme.ai.product.forecast"].search(
             [
@@ -52,24 +72,68 @@ class StockWarehouseOrderpoint(models.Model):
             )
             orderpoint.ai_forecast_id = forecast
             orderpoint.ai_suggested_min = forecast.reorder_point
-            orderpoint.ai_suggested_max = forecast.max_level
+            orderpoint.ai_suggested_max = max(
+                forecast.max_level, forecast.reorder_point
+            )
             orderpoint.ai_stockout_date = forecast.stockout_date
             orderpoint.ai_suggestion_differs = bool(forecast) and (
                 round(forecast.reorder_point - orderpoint.product_min_qty, rounding)
                 != 0
                 or round(forecast.max_level - orderpoint.product_max_qty, rounding) != 0
             )
+            orderpoint.ai_suggestion_note = (
+                orderpoint._ai_explain(forecast) if forecast else False
+            )
 
-    def action_ai_apply_suggestion(self):
-        """Copy the AI suggested min and max into the user's own values.
+    def _ai_explain(self, forecast):
+        """One line saying where the suggested min and max come from, in the
+        reader's language."""
+        env = self.env
 
-        Explicit only (a button or the list action): nothing else writes min / max.
-        """
+        def num(value):
+            return formatLang(env, value, digits=1)
+
+        if forecast.daily_demand <= 0 and forecast.reorder_point <= 0:
+            return env._(
+                "No demand forecast: a 0 / 0 rule would stop replenishing this "
+                "product; it is never applied without asking."
+            )
+        text = env._(
+            "Min %(min)s = %(lead)s expected in the %(days)s days of lead time + "
+            "%(safety)s safety stock for %(level)s %% service; max %(max)s = min + "
+            "%(review)s for one review period.",
+            min=num(forecast.reorder_point),
+            lead=num(forecast.lead_demand),
+            days=formatLang(env, forecast.lead_time_days, digits=0),
+            safety=num(forecast.safety_stock),
+            level=formatLang(env, forecast.service_level * 100, digits=0),
+            max=num(max(forecast.max_level, forecast.reorder_point)),
+            review=num(forecast.review_demand),
+        )
+        extra = []
+        if forecast.order_multiple > 1:
+            extra.append(
+                env._("orders in multiples of %s", num(forecast.order_multiple))
+            )
+        if forecast.vendor_min > 0:
+            extra.append(env._("vendor minimum %s", num(forecast.vendor_min)))
+        if forecast.method == "category":
+            extra.append(env._("new product: demand pooled from its category"))
+        if extra:
+            text += " " + env._("Also: %s.", ", ".join(extra))
+        return text
+
+    def _ai_check_manager(self):
         if not self.env.user.has_group("stock.group_stock_manager"):
             raise AccessError(
                 self.env._("Only inventory administrators can apply AI suggestions.")
             )
         self.check_access("write")
+
+    def action_ai_apply_suggestion(self):
+        """Open the confirmation of the AI suggestions of these rules (nothing is
+        written before the user confirms)."""
+        self._ai_check_manager()
         todo = self.filtered("ai_forecast_id")
         if not todo:
             raise UserError(
@@ -78,26 +142,77 @@ class StockWarehouseOrderpoint(models.Model):
                     "computed every night once there is sales history."
                 )
             )
-        # group by values so many rules with the same suggestion share one write
-        groups = {}
-        for orderpoint in todo:
-            key = (orderpoint.ai_suggested_min, orderpoint.ai_suggested_max)
-            groups.setdefault(key, self.browse())
-            groups[key] |= orderpoint
-        for (minimum, maximum), orderpoints in groups.items():
-            orderpoints.write(
-                {"product_min_qty": minimum, "product_max_qty": max(maximum, minimum)}
-            )
+        wizard = self.env["stock.warehouse.orderpoint.ai.apply"].create(
+            {
+                "line_ids": [
+                    fields.Command.create(
+                        {
+                            "orderpoint_id": op.id,
+                            # 0 / 0 switches replenishment off: only when ticked
+                            "apply": op.ai_suggested_max > 0,
+                        }
+                    )
+                    for op in todo
+                ]
+            }
+        )
         return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": "success",
-                "message": self.env._(
-                    "AI suggestion applied to %(count)s reordering rule(s).",
-                    count=len(todo),
-                ),
-                "sticky": False,
-                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
-            },
+            "type": "ir.actions.act_window",
+            "name": self.env._("Apply AI suggestions"),
+            "res_model": wizard._name,
+            "res_id": wizard.id,
+            "view_mode": "form",
+            "target": "new",
         }
+
+    def _ai_apply_values(self, minimum, maximum):
+        """Write the new min / max, keep the old ones for undo, log both."""
+        for orderpoint in self:
+            old_min, old_max = orderpoint.product_min_qty, orderpoint.product_max_qty
+            values = {
+                "product_min_qty": minimum,
+                "product_max_qty": max(maximum, minimum),
+            }
+            if not orderpoint.ai_applied:
+                values.update(ai_previous_min=old_min, ai_previous_max=old_max)
+            values["ai_applied"] = True
+            orderpoint.write(values)
+            orderpoint._ai_log(
+                self.env._("AI suggestion applied"),
+                old_min,
+                old_max,
+                orderpoint.ai_suggestion_note,
+            )
+
+    def _ai_log(self, title, old_min, old_max, note=None):
+        env = self.env
+        body = Markup("<p><b>%s</b>: %s %s → %s, %s %s → %s</p>") % (
+            title,
+            env._("min"),
+            formatLang(env, old_min, digits=2),
+            formatLang(env, self.product_min_qty, digits=2),
+            env._("max"),
+            formatLang(env, old_max, digits=2),
+            formatLang(env, self.product_max_qty, digits=2),
+        )
+        if note:
+            body += Markup("<p>%s</p>") % note
+        self.message_post(body=body)
+
+    def action_ai_undo(self):
+        """Restore the min / max an AI suggestion replaced."""
+        self._ai_check_manager()
+        todo = self.filtered("ai_applied")
+        if not todo:
+            raise UserError(self.env._("No AI suggestion to undo on these rules."))
+        for orderpoint in todo:
+            old_min, old_max = orderpoint.product_min_qty, orderpoint.product_max_qty
+            orderpoint.write(
+                {
+                    "product_min_qty": orderpoint.ai_previous_min,
+                    "product_max_qty": orderpoint.ai_previous_max,
+                    "ai_applied": False,
+                }
+            )
+            orderpoint._ai_log(self.env._("AI suggestion undone"), old_min, old_max)
+        return {"type": "ir.actions.client", "tag": "soft_reload"}

@@ -1,5 +1,6 @@
 # Copyright 2026 pyme_ai contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import datetime
 import math
 
 from odoo.exceptions import AccessError
@@ -59,16 +60,20 @@ class TestForecast(DemandCase):
             {},
             {self.key: 7.0, low: 7.0},
             self.monday,
+            {},
+            {},
         )
         val = values[self.key]
         self.assertAlmostEqual(val["daily_demand"], 2.0)
         self.assertAlmostEqual(val["forecast_qty"], 56.0)
-        # 20 units at 2 a day: exhausted at the end of day 10, after the lead time
+        # 20 units at 2 a day: more likely out than not from day 11 (P(Poisson(22)
+        # > 20) = 0.63, P(Poisson(20) > 20) = 0.44), after the lead time; the cover
+        # is the same number of days
         self.assertEqual(
-            (val["stockout_date"] - self.monday).days, 10, "2 a day from 20 units"
+            (val["stockout_date"] - self.monday).days, 11, "2 a day from 20 units"
         )
         self.assertFalse(val["stockout_within_lead"])
-        self.assertAlmostEqual(val["days_of_cover"], 10.0)
+        self.assertEqual(val["days_of_cover"], 11)
         # lead-time demand is Poisson(14): reorder point = its 95% quantile
         rop = next(k for k in range(100) if poisson_cdf(k, 14.0) >= 0.95)
         self.assertEqual(val["reorder_point"], rop)
@@ -82,7 +87,7 @@ class TestForecast(DemandCase):
         self.assertEqual(values[low]["daily_demand"], 0.0)
         self.assertFalse(values[low]["stockout_date"])
         self.assertEqual(values[low]["demand_class"], "none")
-        # with 10 units the product runs out on day 5, within the 7-day lead time
+        # with 10 units the product runs out on day 6, within the 7-day lead time
         val = self.forecasting._ai_plan(
             self.constant,
             [self.key],
@@ -90,9 +95,12 @@ class TestForecast(DemandCase):
             {},
             {self.key: 7.0},
             self.monday,
+            {},
+            {},
         )[self.key]
-        self.assertEqual((val["stockout_date"] - self.monday).days, 5)
+        self.assertEqual((val["stockout_date"] - self.monday).days, 6)
         self.assertTrue(val["stockout_within_lead"])
+        self.assertGreater(val["stockout_probability"], 0.5)
 
     def test_lead_time_rule(self):
         self.env["ir.config_parameter"].sudo().set_param(
@@ -164,21 +172,105 @@ class TestForecast(DemandCase):
         with self.assertRaises(AccessError):
             as_user.action_ai_apply_suggestion()
         self.assertEqual(bolt.product_min_qty, 1)
-        # one rule
-        bolt.with_user(self.stock_manager).action_ai_apply_suggestion()
+        self.assertIn("lead time", bolt.ai_suggestion_note)
+        # one rule: nothing is written before the confirmation
+        manager_bolt = bolt.with_user(self.stock_manager)
+        action = manager_bolt.action_ai_apply_suggestion()
+        self.assertEqual(bolt.product_min_qty, 1)
+        wizard = self.env[action["res_model"]].browse(action["res_id"])
+        self.assertEqual(wizard.line_ids.new_min, rop)
+        self.assertEqual((wizard.line_ids.old_min, wizard.line_ids.old_max), (1, 5))
+        wizard.with_user(self.stock_manager).action_confirm()
         self.assertEqual((bolt.product_min_qty, bolt.product_max_qty), (rop, rop + 14))
+        self.assertTrue(bolt.ai_applied)
         self.assertFalse(bolt.ai_suggestion_differs)
-        self.assertEqual((nut.product_min_qty, nut.product_max_qty), (1, 5))
-        # many rules through the list action
-        bolt.write({"product_min_qty": 2, "product_max_qty": 3})
+        self.assertIn("AI suggestion applied", bolt.message_ids[0].body)
+        # undo restores the values it replaced and says so
+        manager_bolt.action_ai_undo()
+        self.assertEqual((bolt.product_min_qty, bolt.product_max_qty), (1, 5))
+        self.assertFalse(bolt.ai_applied)
+        self.assertIn("AI suggestion undone", bolt.message_ids[0].body)
+        # many rules through the list action: the 0 / 0 of the nut (no demand)
+        # starts unticked and is not applied unless ticked
         action = self.env.ref(
             "pyme_ai_inventory.stock_warehouse_orderpoint_action_apply_ai_suggestion"
         )
-        action.with_user(self.stock_manager).with_context(
-            active_model="stock.warehouse.orderpoint", active_ids=orderpoints.ids
-        ).run()
+        result = (
+            action.with_user(self.stock_manager)
+            .with_context(
+                active_model="stock.warehouse.orderpoint", active_ids=orderpoints.ids
+            )
+            .run()
+        )
+        wizard = self.env[result["res_model"]].browse(result["res_id"])
+        self.assertEqual(wizard.zero_count, 1)
+        nut_line = wizard.line_ids.filtered(lambda line: line.orderpoint_id == nut)
+        self.assertFalse(nut_line.apply)
+        wizard.with_user(self.stock_manager).action_confirm()
         self.assertEqual((bolt.product_min_qty, bolt.product_max_qty), (rop, rop + 14))
+        self.assertEqual((nut.product_min_qty, nut.product_max_qty), (1, 5))
+        # ... and only with an explicit tick
+        result = nut.with_user(self.stock_manager).action_ai_apply_suggestion()
+        wizard = self.env[result["res_model"]].browse(result["res_id"])
+        wizard.line_ids.apply = True
+        wizard.with_user(self.stock_manager).action_confirm()
         self.assertEqual((nut.product_min_qty, nut.product_max_qty), (0, 0))
+
+    def test_forecast_now_keeps_the_suggestions(self):
+        self._store_constant()
+        orderpoint = self.env["stock.warehouse.orderpoint"].create(
+            {
+                "product_id": self.product.id,
+                "warehouse_id": self.wh1.id,
+                "location_id": self.wh1.lot_stock_id.id,
+            }
+        )
+        self.forecasting._cron_ai_apply()
+        before = (orderpoint.ai_suggested_min, orderpoint.ai_suggested_max)
+        self.assertGreater(before[0], 0)
+        self.product.with_user(self.stock_manager).action_ai_forecast_now()
+        orderpoint.invalidate_recordset()
+        self.assertEqual(
+            (orderpoint.ai_suggested_min, orderpoint.ai_suggested_max), before
+        )
+        self.assertTrue(self.product.ai_forecast_date)
+        self.forecasting._cron_ai_apply()
+        row = self.product.ai_forecast_ids.filtered(
+            lambda r: r.warehouse_id == self.wh1
+        )
+        self.assertFalse(row.refresh_requested)
+
+    def test_one_projection_for_every_figure(self):
+        """The issue's contradicting case: a late receipt counts in every figure."""
+        self._store_constant()
+        self._set_on_hand(self.product, self.wh1, 6)
+        supplier = self.env.ref("stock.stock_location_suppliers")
+        move = self.env["stock.move"].create(
+            {
+                "name": "late receipt",
+                "product_id": self.product.id,
+                "product_uom": self.unit.id,
+                "product_uom_qty": 35,
+                "location_id": supplier.id,
+                "location_dest_id": self.wh1.lot_stock_id.id,
+                "date": self.monday - datetime.timedelta(days=3),
+            }
+        )
+        move._action_confirm()
+        self.forecasting._cron_ai_apply()
+        row = self.product.ai_forecast_ids.filtered(
+            lambda r: r.warehouse_id == self.wh1
+        )
+        self.assertEqual(row.late_qty, 35)
+        self.assertEqual(row.incoming_qty, 35)
+        # 41 units at 2 a day: out around day 21 in cover and date alike
+        today = row.date.date()
+        self.assertEqual((row.stockout_date - today).days, row.days_of_cover)
+        self.assertAlmostEqual(row.days_of_cover, 21, delta=2)
+        self.assertEqual(row.stockout_within_lead, row.stockout_probability > 0.5)
+        self.assertFalse(row.stockout_within_lead)
+        self.assertIn(row.probability_display, ("< 1 %", "1 %", "2 %"))
+        self.assertEqual(self.product.ai_days_of_cover, row.days_of_cover)
 
     def test_activities_never_duplicated(self):
         self.env["ir.config_parameter"].sudo().set_param(

@@ -187,9 +187,10 @@ def test_stockout_hand_computed_poisson_case():
     ]
     rows = stockout(model, ["a", "b", "c"], [10, 10, 10], 7, receipts, 0.95, 7)
     a, b, c = rows
-    # 2 a day from 10 on hand: gone at the end of day 5
-    assert a["stockout_date"] == dt.date(2024, 1, 6) and a["days_to_stockout"] == 5
-    assert a["days_of_cover"] == pytest.approx(5.0)
+    # 2 a day from 10 on hand: more likely out than not from day 6 (P(Poisson(12)
+    # > 10) = 0.65; on day 5 P(Poisson(10) > 10) = 0.42); cover is the same day
+    assert a["stockout_date"] == dt.date(2024, 1, 7) and a["days_to_stockout"] == 6
+    assert a["days_of_cover"] == 6
     # demand over 7 days ~ Poisson(14); only the 10 on hand arrive in time
     assert a["stockout_probability"] == pytest.approx(
         1 - _poisson_cdf(10, 14), abs=1e-9
@@ -198,18 +199,19 @@ def test_stockout_hand_computed_poisson_case():
     assert a["max_level"] == 20 + 14
     assert a["inventory_position"] == 30 and a["order_qty"] == 0  # 30 > 20: no order
     assert b["order_qty"] == 34 - 10
-    # the receipt on day 4 lifts the stock to 30: exhausted at the end of day 15
-    assert c["days_to_stockout"] == 15
-    assert c["stockout_probability"] == pytest.approx(
-        1 - _poisson_cdf(30, 14), abs=1e-9
-    )
+    # the receipt on day 4 lifts the stock to 30: likely out from day 16
+    # (P(Poisson(32) > 30) = 0.59); the riskiest day of the lead time is the last one
+    # before the receipt, day 3 (P(Poisson(6) > 10))
+    assert c["days_to_stockout"] == 16
+    assert c["stockout_probability"] == pytest.approx(1 - _poisson_cdf(10, 6), abs=1e-9)
 
 
 def test_stockout_with_today_after_the_history_and_no_demand():
     model = DemandModel.constant(["a", "z"], [1.0, 0.0], "D", first_day="2024-01-01")
     rows = model.stockout(["a", "z"], [3, 5], [2, 2], None, 0.9, 0, today="2024-01-11")
     assert rows[0]["today"] == dt.date(2024, 1, 11)
-    assert rows[0]["stockout_date"] == dt.date(2024, 1, 14)
+    # P(Poisson(4) > 3) = 0.57 > 1/2 > P(Poisson(3) > 3) = 0.35
+    assert rows[0]["stockout_date"] == dt.date(2024, 1, 15)
     assert rows[1]["stockout_date"] is None and rows[1]["days_of_cover"] is None
     assert rows[1]["stockout_probability"] == 0 and rows[1]["order_qty"] == 0
 
@@ -221,10 +223,9 @@ def test_stockout_from_a_fitted_model_is_consistent(sample_result):
     for r, rate in zip(rows, model.mean_daily()[:50], strict=True):
         assert 0 <= r["stockout_probability"] <= 1
         assert r["max_level"] >= r["reorder_point"] >= 0
-        if rate > 0:
-            assert r["days_of_cover"] == pytest.approx(5 / rate)
-            if r["days_to_stockout"] is not None:
-                assert r["days_to_stockout"] >= math.floor(5 / rate) - 1
+        assert r["days_of_cover"] == r["days_to_stockout"]
+        if rate > 0 and r["days_to_stockout"] is not None:
+            assert r["days_to_stockout"] >= math.floor(5 / rate) - 1
     # more lead time, more demand to cover
     longer = model.stockout(items, 5, 28, None, 0.95, 7)
     assert all(

@@ -48,11 +48,12 @@ def test_plan_hand_computed(daily):
     )
     a, c, z, unknown = rows
     assert [r["item"] for r in rows] == ["a", "c", "z", "unknown"]
-    # a: 10 on hand at 2 a day -> empty at the end of day 5, before the 7-day lead
+    # a: 10 on hand at 2 a day -> more likely out than not from day 6, before the
+    # 7-day lead time
     assert a["daily_demand"] == 2.0 and a["forecast_qty"] == 28.0
-    assert a["stockout_date"] == dt.date(2024, 1, 6)
+    assert a["stockout_date"] == dt.date(2024, 1, 7)
     assert a["stockout_within_lead"] is True
-    assert a["days_of_cover"] == pytest.approx(5.0)
+    assert a["days_of_cover"] == 6
     assert a["stockout_probability"] == pytest.approx(1 - _poisson_cdf(10, 14))
     # Poisson(14) 95 % quantile 20; max = 20 + 7 days of demand; order up to max
     assert a["reorder_point"] == 20 and a["max_level"] == 34
@@ -60,16 +61,18 @@ def test_plan_hand_computed(daily):
     assert a["on_hand"] == 10 and a["incoming_qty"] == 0 and a["lead_time_days"] == 7
     assert a["demand_class"] == "smooth" and a["method"] == "given"
     assert a["forecast_error"] is None
-    assert a["chart"] == {"mean": [2.0] * 14}
-    # c: 20 arrive on day 4 -> 30 last until the end of day 15, after the lead time;
-    # position 30 > reorder point 20: no order
+    assert a["chart"]["mean"] == [2.0] * 14
+    assert a["chart"]["days"] == list(range(15))
+    # c: 20 arrive on day 4 -> 30 likely out from day 16, beyond the 14 days
+    # projected (horizon, and lead time + review): no date; position 30 > reorder
+    # point 20: no order
     assert c["incoming_qty"] == 20
-    assert c["stockout_date"] == dt.date(2024, 1, 16)
+    assert c["stockout_date"] is None and c["days_of_cover"] is None
     assert c["stockout_within_lead"] is False and c["order_qty"] == 0
     # z: no demand, nothing runs out
     assert z["stockout_date"] is None and z["days_of_cover"] is None
     assert z["stockout_probability"] == 0 and z["order_qty"] == 0
-    assert z["chart"] == {"mean": [0.0] * 14}
+    assert z["chart"]["mean"] == [0.0] * 14
     # unknown: defaults; negative stock is a certain stock-out
     assert unknown == {
         "item": "unknown",
@@ -88,6 +91,7 @@ def test_plan_hand_computed(daily):
         "demand_class": "none",
         "method": "none",
         "forecast_error": None,
+        "baseline_error": None,
         "chart": {"mean": [0.0] * 14},
     }
 
@@ -100,7 +104,10 @@ def test_plan_weekly_chart_covers_the_horizon_in_weeks():
     assert row["daily_demand"] == pytest.approx(2.0)
     assert row["forecast_qty"] == pytest.approx(56.0)
     assert row["chart"]["mean"] == [14.0] * 4
-    assert row["days_of_cover"] == pytest.approx(50.0)
+    # 100 on hand at 2 a day lasts beyond the 28 days projected
+    assert row["days_of_cover"] is None and row["stockout_date"] is None
+    (short,) = plan(model, ["w"], [30], [[]], [0], horizon_days=28)
+    assert 14 <= short["days_of_cover"] <= 16
     # zero lead time: nothing can run out before a replenishment arrives
     assert row["stockout_within_lead"] is False
 

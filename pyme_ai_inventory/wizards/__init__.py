@@ -1,0 +1,1 @@
+from . import stock_warehouse_orderpoint_ai_apply
