@@ -5,6 +5,11 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.osv import expression
+from odoo.tools import SQL
+from odoo.tools.misc import formatLang
+from odoo.tools.sql import create_index
+
+from odoo.addons.pyme_ai_base.tools import notify
 
 from pyme_ai import leads as engine
 
@@ -28,9 +33,9 @@ class CrmLead(models.Model):
     ai_probability = fields.Float(
         string="AI Probability", digits=(16, 4), readonly=True, copy=False
     )
-    ai_tier = fields.Selection(
-        TIERS, string="AI Tier", readonly=True, copy=False, index=True
-    )
+    # The scoring columns are not indexed: the scoring UPDATE then leaves every
+    # crm_lead index alone and PostgreSQL can update the rows in place (HOT).
+    ai_tier = fields.Selection(TIERS, string="AI Tier", readonly=True, copy=False)
     ai_reasons = fields.Json(string="AI Reasons Data", readonly=True, copy=False)
     ai_reasons_html = fields.Html(
         string="AI Reasons", compute="_compute_ai_reasons_html", sanitize=False
@@ -42,12 +47,25 @@ class CrmLead(models.Model):
     ai_score_trend = fields.Selection(
         TRENDS, string="AI Score Trend", readonly=True, copy=False
     )
+    # Set in the same UPDATE as the edit that outdates the score (no extra query);
+    # found by the partial index of ``init`` holding only the flagged rows.
     ai_needs_scoring = fields.Boolean(
-        string="AI Score Outdated", default=True, readonly=True, copy=False, index=True
+        string="AI Score Outdated", default=True, readonly=True, copy=False
     )
     ai_score_history_ids = fields.One2many(
         "pyme.ai.lead.score", "lead_id", string="AI Score History", readonly=True
     )
+
+    def init(self):
+        res = super().init()
+        create_index(
+            self.env.cr,
+            "crm_lead_ai_needs_scoring_partial_index",
+            self._table,
+            ["id"],
+            where="ai_needs_scoring",
+        )
+        return res
 
     # ------------------------------------------------------------ vocabulary
     # Odoo's semantics (crm.lead.action_set_won / action_set_lost): a won lead has
@@ -65,6 +83,33 @@ class CrmLead(models.Model):
         """Won or lost; search it with ``active_test=False``."""
         return expression.OR([self._ai_won_domain(), self._ai_lost_domain()])
 
+    # The same vocabulary as SQL conditions on the crm_lead row aliased ``alias``
+    # (set-based reads of the scoring job); keep them in step with the domains.
+    @api.model
+    def _ai_won_sql(self, alias):
+        return SQL(
+            "(%s AND %s = 100)",
+            SQL.identifier(alias, "active"),
+            SQL.identifier(alias, "probability"),
+        )
+
+    @api.model
+    def _ai_lost_sql(self, alias):
+        return SQL(
+            "(NOT %s AND %s = 0)",
+            SQL.identifier(alias, "active"),
+            SQL.identifier(alias, "probability"),
+        )
+
+    @api.model
+    def _ai_open_sql(self, alias):
+        """Active and not won: the leads the scoring job scores."""
+        return SQL(
+            "(%s AND %s IS DISTINCT FROM 100)",
+            SQL.identifier(alias, "active"),
+            SQL.identifier(alias, "probability"),
+        )
+
     @api.model
     def _ai_scored_fields(self):
         """Editable fields the score is read from: writing one asks for a new score."""
@@ -79,21 +124,26 @@ class CrmLead(models.Model):
     @api.depends("ai_reasons")
     @api.depends_context("lang")
     def _compute_ai_reasons_html(self):
-        labels = self.env["pyme.ai.lead.scoring"]._ai_feature_labels()
+        scoring = self.env["pyme.ai.lead.scoring"]
+        labels = scoring._ai_feature_labels()
         words = {None: "—", "yes": self.env._("Yes"), "no": self.env._("No")}
+        names = {}
         for lead in self:
             reasons = lead.ai_reasons or {}
             items = Markup("")
             for direction, css in (("up", "text-success"), ("down", "text-danger")):
                 for reason in reasons.get(direction, []):
-                    label = labels.get(reason.get("column"), reason.get("column"))
+                    column, value = reason.get("column"), reason.get("value")
+                    label = labels.get(column, column)
+                    if value not in words:
+                        value = scoring._ai_render_value(column, value, names)
                     items += Markup(
                         "<li><span class='%s fw-bold'>%s</span> %s = %s</li>"
                     ) % (
                         css,
                         "▲" if direction == "up" else "▼",
                         label,
-                        words.get(reason.get("value"), reason.get("value")),
+                        words.get(value, value),
                     )
             lead.ai_reasons_html = (
                 Markup("<ul class='list-unstyled mb-0'>%s</ul>") % items
@@ -109,9 +159,30 @@ class CrmLead(models.Model):
         return super().write(vals)
 
     def action_ai_score_now(self):
-        """Score these leads right away with the active model (no training)."""
+        """Score these leads with the active model (no training): right away up to
+        one batch, queued for the scoring job beyond it."""
         self.check_access("read")
         scoring = self.env["pyme.ai.lead.scoring"]
+        if len(self) > scoring._ai_apply_batch_size:
+            self.flush_recordset(["ai_needs_scoring"])
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE crm_lead SET ai_needs_scoring = TRUE "
+                    "WHERE id = ANY(%s) AND %s",
+                    self.ids,
+                    self._ai_open_sql("crm_lead"),
+                )
+            )
+            self.invalidate_recordset(["ai_needs_scoring"])
+            scoring._ai_trigger_apply()
+            return notify(
+                self.env,
+                self.env._(
+                    "%(count)s leads are queued for scoring; their scores will be "
+                    "updated in the next minutes.",
+                    count=formatLang(self.env, len(self), digits=0),
+                ),
+            )
         for company in self.company_id or self.env.company:
             leads = self.filtered(
                 lambda lead, c=company: lead.company_id == c or not lead.company_id

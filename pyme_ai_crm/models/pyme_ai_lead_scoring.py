@@ -2,16 +2,23 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Lead scoring: crm.lead features read in batches, fed to pyme_ai.leads."""
 
+import io
 import json
+import time
 from collections import defaultdict
 from datetime import datetime
 from typing import NamedTuple
+
+from phonenumbers import COUNTRY_CODE_TO_REGION_CODE
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.osv import expression
 from odoo.tools import SQL
+from odoo.tools.misc import formatLang
 from odoo.tools.translate import LazyTranslate
+
+from odoo.addons.pyme_ai_base.tools import RUN_DONE
 
 from pyme_ai import leads as engine
 
@@ -20,7 +27,10 @@ _lt = LazyTranslate(__name__)
 HOT_PARAM = "pyme_ai_crm.hot_threshold"
 WARM_PARAM = "pyme_ai_crm.warm_threshold"
 # Most recent closed leads used for training.
-MAX_TRAINING_LEADS = 200000
+MAX_TRAINING_LEADS = 100000
+# Seconds one call of the scoring cron keeps taking batches before it hands back to
+# the runner (which calls again while leads remain).
+APPLY_TIME_BUDGET = 60.0
 # Most frequent tags turned into yes/no features.
 MAX_TAG_FEATURES = 20
 # Share of won leads whose previous stage must be known to use the stage as a feature.
@@ -41,27 +51,55 @@ def _days(start, end):
     return max((end - start).total_seconds() / 86400.0, 0.0)
 
 
-# How a feature is read (``Feature.read``): from the values of its fields and the moment
-# the lead is seen at. A string instead names the method filling the column(s) from
-# other records.
-def _name(values, when):
-    return values[0][1] if values[0] else None
+# How a feature is read (``Feature.read``): from the stored values of its fields (one
+# list per field, ids and codes, never display names) and the moments the leads are
+# seen at. A string instead names the method filling the column(s) from other records.
+def _ref(values, when):
+    """A many2one as its id code ("#12"): the same in every interface language."""
+    return [f"#{value}" if value else None for value in values[0]]
 
 
 def _value(values, when):
-    return values[0] or None
+    return [value or None for value in values[0]]
 
 
 def _amount(values, when):
-    return values[0] or 0.0
+    return [float(value or 0.0) for value in values[0]]
 
 
 def _first(values, when):
-    return next((value for value in values if value), None)
+    return [next((v for v in row if v), None) for row in zip(*values, strict=True)]
 
 
 def _since(values, when):
-    return _days(values[0], when)
+    return [_days(value, moment) for value, moment in zip(values[0], when, strict=True)]
+
+
+def _phone_country(number):
+    """Country (ISO code) of an international number from its calling code; None for
+    a national or missing number. (Odoo's own ``phone_state`` says if it is valid.)"""
+    if not number:
+        return None
+    digits = "".join(ch for ch in number if ch.isdigit() or ch == "+")
+    if digits.startswith("+"):
+        digits = digits[1:]
+    elif digits.startswith("00"):
+        digits = digits[2:]
+    else:
+        return None
+    for size in (1, 2, 3):
+        regions = COUNTRY_CODE_TO_REGION_CODE.get(int(digits[:size] or 0))
+        if regions:
+            return regions[0]
+    return None
+
+
+def _phone_region(values, when):
+    cache = {}
+    return [
+        cache.setdefault(number, _phone_country(number)) if number else None
+        for number in _first(values, when)
+    ]
 
 
 class Feature(NamedTuple):
@@ -76,21 +114,21 @@ ENGAGEMENT = "_ai_engagement_features"
 TAGS = "_ai_tag_features"
 
 FEATURES = (
-    Feature("source", _lt("Source"), ("source_id",), _name),
-    Feature("medium", _lt("Medium"), ("medium_id",), _name),
-    Feature("campaign", _lt("Campaign"), ("campaign_id",), _name),
-    Feature("country", _lt("Country"), ("country_id",), _name),
-    Feature("state", _lt("State"), ("state_id",), _name),
-    Feature("team", _lt("Sales Team"), ("team_id",), _name),
-    Feature("salesperson", _lt("Salesperson"), ("user_id",), _name),
-    Feature("language", _lt("Language"), ("lang_id",), _name),
-    Feature("stage", _lt("Stage"), ("stage_id",), _name),
+    Feature("source", _lt("Source"), ("source_id",), _ref),
+    Feature("medium", _lt("Medium"), ("medium_id",), _ref),
+    Feature("campaign", _lt("Campaign"), ("campaign_id",), _ref),
+    Feature("country", _lt("Country"), ("country_id",), _ref),
+    Feature("state", _lt("State"), ("state_id",), _ref),
+    Feature("team", _lt("Sales Team"), ("team_id",), _ref),
+    Feature("salesperson", _lt("Salesperson"), ("user_id",), _ref),
+    Feature("language", _lt("Language"), ("lang_id",), _ref),
+    Feature("stage", _lt("Stage"), ("stage_id",), _ref),
     Feature("lead_type", _lt("Type"), ("type",), _value),
     Feature(
         "expected_revenue", _lt("Expected Revenue"), ("expected_revenue",), _amount
     ),
     Feature("email", _lt("Email"), ("email_from",), _value),
-    Feature("phone", _lt("Phone"), ("phone", "mobile"), _first),
+    Feature("phone_region", _lt("Phone Country"), ("phone", "mobile"), _phone_region),
     Feature("email_quality", _lt("Email Quality"), ("email_state",), _value),
     Feature("phone_quality", _lt("Phone Quality"), ("phone_state",), _value),
     Feature("lead_age_days", _lt("Lead Age (days)"), ("create_date",), _since),
@@ -106,6 +144,28 @@ FEATURES = (
 )
 #: crm.lead fields read for the features, in order
 READ_FIELDS = tuple(dict.fromkeys(f for feature in FEATURES for f in feature.fields))
+#: the stored columns among them, read by one SQL query (tags come from their table)
+COLUMN_FIELDS = tuple(name for name in READ_FIELDS if name != "tag_ids")
+#: the scoring state read with them (to write only what changed)
+STATE_FIELDS = ("ai_score", "ai_tier", "ai_needs_scoring")
+#: columns holding an id code ("#12") and the model rendering it for the reader
+REFERENCE_MODELS = {
+    "source": "utm.source",
+    "medium": "utm.medium",
+    "campaign": "utm.campaign",
+    "country": "res.country",
+    "state": "res.country.state",
+    "team": "crm.team",
+    "salesperson": "res.users",
+    "language": "res.lang",
+    "stage": "crm.stage",
+}
+#: columns holding a selection code and the crm.lead field labelling it
+SELECTION_FIELDS = {
+    "lead_type": "type",
+    "email_quality": "email_state",
+    "phone_quality": "phone_state",
+}
 # Columns the engine derives from the email and phone columns: "<column>_<derived>".
 DERIVED_LABELS = {
     "email_free": _lt("Free Email Domain"),
@@ -113,6 +173,9 @@ DERIVED_LABELS = {
     "phone_valid": _lt("Valid Phone"),
     "phone_region": _lt("Phone Country"),
 }
+# Leads per SQL read while training (bounds the rows held at once by the database
+# driver; the feature table itself is bounded by MAX_TRAINING_LEADS).
+TRAINING_READ_BATCH = 20000
 
 
 class PymeAiLeadScoring(models.AbstractModel):
@@ -158,20 +221,72 @@ class PymeAiLeadScoring(models.AbstractModel):
             labels[f"tag_{tag['id']}"] = f"{tag_name}: {tag['name']}"
         return labels
 
+    @api.model
+    def _ai_render_value(self, column, value, names):
+        """A reason's stored value (id code, selection code, number) in the reader's
+        language; ``names`` caches {(model, id): display name}."""
+        if (
+            isinstance(value, str)
+            and value.startswith("#")
+            and column in (REFERENCE_MODELS)
+        ):
+            model = REFERENCE_MODELS[column]
+            key = (model, value)
+            if key not in names:
+                record = self.env[model].sudo().browse(int(value[1:])).exists()
+                names[key] = record.display_name if record else value
+            return names[key]
+        if column in SELECTION_FIELDS and isinstance(value, str):
+            field = self.env["crm.lead"]._fields[SELECTION_FIELDS[column]]
+            return dict(field._description_selection(self.env)).get(value, value)
+        if isinstance(value, float):
+            return formatLang(self.env, value, digits=2 if value % 1 else 0)
+        return value
+
     # ------------------------------------------------------------------ features
     def _ai_lead_table(self, leads, as_of, tag_ids):
         """Feature table (column -> list) for ``leads``, each seen at ``as_of[id]``.
 
         ``as_of`` gives the moment each lead is described at: now for open leads, the
         closing date for the won and lost leads used in training, so nothing that
-        happened after it leaks into the features.
+        happened after it leaks into the features. Everything is read with SQL as
+        ids, codes and numbers: the table is the same whatever language the users
+        who wrote the history, or the job reading it, speak.
         """
-        rows = leads.with_context(active_test=False).read(
-            list(READ_FIELDS), load="_classic_read"
+        table, ids, __ = self._ai_lead_table_state(leads.ids, as_of, tag_ids)
+        return table, ids
+
+    def _ai_lead_rows(self, lead_ids):
+        """{field: list of stored values} of the feature and scoring-state columns,
+        ordered by id."""
+        Lead = self.env["crm.lead"]
+        Lead.flush_model([*COLUMN_FIELDS, *STATE_FIELDS, "company_id"])
+        names = [*COLUMN_FIELDS, "company_id", *STATE_FIELDS]
+        self.env.cr.execute(
+            SQL(
+                "SELECT id, %s FROM crm_lead WHERE id = ANY(%s) ORDER BY id",
+                SQL(", ").join(SQL.identifier(name) for name in names),
+                list(lead_ids),
+            )
         )
-        self._ai_stage_as_of(leads, rows)
-        ids = [row["id"] for row in rows]
-        context = {"as_of": as_of, "tag_ids": tag_ids}
+        rows = self.env.cr.fetchall()
+        return {
+            name: list(values)
+            for name, values in zip(
+                ("id", *names),
+                zip(*rows, strict=True) if rows else [()] * (len(names) + 1),
+                strict=True,
+            )
+        }
+
+    def _ai_lead_table_state(self, lead_ids, as_of, tag_ids):
+        """Feature table, ids (in table order) and {column: values} of the SQL read
+        (``ai_score``, ``ai_tier``, ``ai_needs_scoring`` included)."""
+        rows = self._ai_lead_rows(lead_ids)
+        self._ai_stage_as_of(rows)
+        ids = rows["id"]
+        when = [as_of[lead_id] for lead_id in ids]
+        context = {"as_of": as_of, "tag_ids": tag_ids, "ids": ids}
         computed = {}
         table = {}
         for feature in FEATURES:
@@ -180,21 +295,18 @@ class PymeAiLeadScoring(models.AbstractModel):
                     computed[feature.read] = getattr(self, feature.read)(rows, context)
                     table.update(computed[feature.read])
                 continue
-            table[feature.column] = [
-                feature.read(
-                    tuple(row[name] for name in feature.fields), as_of[row["id"]]
-                )
-                for row in rows
-            ]
+            table[feature.column] = feature.read(
+                [rows[name] for name in feature.fields], when
+            )
         extra = defaultdict(list, table)
         self._ai_extra_features(extra, ids, as_of)
-        return dict(extra), ids
+        return dict(extra), ids, rows
 
     def _ai_extra_features(self, table, ids, as_of):
         """Hook for glue addons: add columns (lists aligned with ``ids``) to ``table``,
         each lead seen at ``as_of[id]``; label them in ``_ai_feature_labels``."""
 
-    def _ai_stage_as_of(self, leads, rows):
+    def _ai_stage_as_of(self, rows):
         """Set the stage of leads in a won stage to the one they left for it.
 
         Won leads sit in the won stage: without tracking of the stage they left, the
@@ -202,102 +314,118 @@ class PymeAiLeadScoring(models.AbstractModel):
         every row (``stage_id`` and ``date_last_stage_update`` None) unless that stage
         is known for most of them.
         """
-        stages, n_won = self._ai_stage_before_close(leads)
+        stages, n_won = self._ai_stage_before_close(rows)
         use_stage = not n_won or len(stages) >= STAGE_COVERAGE * n_won
-        for row in rows:
-            stage, entered = stages.get(
-                row["id"], (row["stage_id"], row["date_last_stage_update"])
-            )
-            if not use_stage:
-                stage = entered = None
-            row["stage_id"], row["date_last_stage_update"] = stage, entered
+        if not use_stage:
+            rows["stage_id"] = [None] * len(rows["id"])
+            rows["date_last_stage_update"] = [None] * len(rows["id"])
+            return
+        for index, lead_id in enumerate(rows["id"]):
+            if lead_id in stages:
+                stage, entered = stages[lead_id]
+                rows["stage_id"][index] = stage
+                rows["date_last_stage_update"][index] = entered
 
-    def _ai_stage_before_close(self, leads):
-        """For leads in a won stage, the stage they were in before it (from tracking).
+    def _ai_won_stage_ids(self):
+        self.env["crm.stage"].flush_model(["is_won"])
+        self.env.cr.execute(SQL("SELECT id FROM crm_stage WHERE is_won"))
+        return {row[0] for row in self.env.cr.fetchall()}
 
-        Returns ({lead id: ((stage id, name), date entered)} for the leads it knows,
-        number of leads in a won stage).
+    def _ai_stage_before_close(self, rows):
+        """For leads in a won stage (the stage record says so), the stage they were
+        in before it, by id from the stage tracking (``old_value_integer``).
+
+        Returns ({lead id: (stage id, date entered)} for the leads it knows, number
+        of leads in a won stage).
         """
-        won_stage_ids = set(
-            self.env["crm.stage"].sudo().search([("is_won", "=", True)]).ids
-        )
-        won = leads.filtered(lambda lead: lead.stage_id.id in won_stage_ids)
+        won_stage_ids = self._ai_won_stage_ids()
+        won = [
+            lead_id
+            for lead_id, stage_id in zip(rows["id"], rows["stage_id"], strict=True)
+            if stage_id in won_stage_ids
+        ]
         if not won:
             return {}, 0
         field = self.env["ir.model.fields"]._get("crm.lead", "stage_id")
         self.env["mail.tracking.value"].flush_model()
+        self.env["mail.message"].flush_model(["model", "res_id", "date"])
         self.env.cr.execute(
             SQL(
                 """
-                SELECT m.res_id, t.old_value_integer, t.old_value_char,
-                       t.new_value_integer, m.date
+                SELECT m.res_id, t.old_value_integer, t.new_value_integer, m.date
                   FROM mail_tracking_value t
                   JOIN mail_message m ON m.id = t.mail_message_id
                  WHERE t.field_id = %s AND m.model = 'crm.lead' AND m.res_id = ANY(%s)
               ORDER BY m.res_id, m.date, m.id
                 """,
                 field.id,
-                won.ids,
+                won,
             )
         )
         result, entered = {}, {}
-        for res_id, old_id, old_name, new_id, date in self.env.cr.fetchall():
-            if new_id in won_stage_ids and old_id not in won_stage_ids:
-                result[res_id] = ((old_id, old_name), entered.get(res_id))
+        for res_id, old_id, new_id, date in self.env.cr.fetchall():
+            if new_id in won_stage_ids and old_id and old_id not in won_stage_ids:
+                result[res_id] = (old_id, entered.get(res_id))
             entered[res_id] = date
         return result, len(won)
 
     def _ai_partner_features(self, rows, context):
-        """Earlier won and lost leads of the same customer (commercial partner)."""
+        """Earlier won and lost leads of the same customer (commercial partner) in
+        the lead's own company, closed before the moment the lead is seen at."""
         as_of = context["as_of"]
-        Lead = self.env["crm.lead"].with_context(active_test=False)
-        partner_ids = {row["partner_id"][0] for row in rows if row["partner_id"]}
-        commercial = {
-            partner.id: partner.commercial_partner_id.id
-            for partner in self.env["res.partner"]
-            .with_context(active_test=False)
-            .browse(partner_ids)
-        }
-        # per commercial partner: (closing date, won, lead id) of its closed leads
-        closed = defaultdict(list)
-        if commercial:
-            customer = [
-                (
-                    "partner_id.commercial_partner_id",
-                    "in",
-                    list(set(commercial.values())),
-                ),
-                ("date_closed", "!=", False),
-            ]
-            for won, domain in (
-                (True, Lead._ai_won_domain()),
-                (False, Lead._ai_lost_domain()),
-            ):
-                for lead in Lead.search(expression.AND([customer, domain])):
-                    closed[lead.partner_id.commercial_partner_id.id].append(
-                        (lead.date_closed, won, lead.id)
-                    )
+        with_partner = [
+            lead_id
+            for lead_id, partner_id in zip(rows["id"], rows["partner_id"], strict=True)
+            if partner_id
+        ]
+        counts = {}
+        if with_partner:
+            Lead = self.env["crm.lead"]
+            Lead.flush_model(["partner_id", "date_closed", "active", "probability"])
+            self.env["res.partner"].flush_model(["commercial_partner_id"])
+            self.env.cr.execute(
+                SQL(
+                    """
+                    SELECT l.id,
+                           COUNT(c.id) FILTER (WHERE %(won)s),
+                           COUNT(c.id) FILTER (WHERE %(lost)s)
+                      FROM unnest(%(ids)s::int[], %(as_of)s::timestamp[])
+                           AS l(id, as_of)
+                      JOIN crm_lead cl ON cl.id = l.id
+                      JOIN res_partner lp ON lp.id = cl.partner_id
+                      JOIN res_partner op
+                        ON op.commercial_partner_id = lp.commercial_partner_id
+                      JOIN crm_lead c ON c.partner_id = op.id
+                                     AND c.id <> l.id
+                                     AND c.date_closed < l.as_of
+                                     AND c.company_id IS NOT DISTINCT FROM cl.company_id
+                                     AND (%(won)s OR %(lost)s)
+                  GROUP BY l.id
+                    """,
+                    won=Lead._ai_won_sql("c"),
+                    lost=Lead._ai_lost_sql("c"),
+                    ids=with_partner,
+                    as_of=[as_of[i] for i in with_partner],
+                )
+            )
+            counts = {row[0]: row[1:] for row in self.env.cr.fetchall()}
         won_counts, lost_counts = [], []
-        for row in rows:
-            partner = commercial.get(row["partner_id"] and row["partner_id"][0])
-            when = as_of[row["id"]]
-            history = [
-                c for c in closed.get(partner, ()) if c[0] < when and c[2] != row["id"]
-            ]
-            won_counts.append(sum(1 for c in history if c[1]))
-            lost_counts.append(sum(1 for c in history if not c[1]))
+        for lead_id in rows["id"]:
+            won, lost = counts.get(lead_id, (0, 0))
+            won_counts.append(won)
+            lost_counts.append(lost)
         return {"partner_won": won_counts, "partner_lost": lost_counts}
 
     def _ai_engagement_features(self, rows, context):
         """Activities done, messages in and out, days since the last contact."""
         as_of = context["as_of"]
-        ids = [row["id"] for row in rows]
+        ids = rows["id"]
         self.env["mail.message"].flush_model()
         note = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note")
         self.env.cr.execute(
             SQL(
                 """
-                SELECT l.id,
+                SELECT m.res_id,
                        COUNT(m.id) FILTER (WHERE m.mail_activity_type_id IS NOT NULL),
                        COUNT(m.id) FILTER (WHERE m.message_type = 'email'
                                              AND u.id IS NULL),
@@ -307,10 +435,10 @@ class PymeAiLeadScoring(models.AbstractModel):
                        MAX(m.date) FILTER (WHERE m.message_type IN ('email', 'comment')
                                              AND m.subtype_id IS DISTINCT FROM %s)
                   FROM unnest(%s::int[], %s::timestamp[]) AS l(id, as_of)
-             LEFT JOIN mail_message m
+                  JOIN mail_message m
                     ON m.model = 'crm.lead' AND m.res_id = l.id AND m.date <= l.as_of
              LEFT JOIN res_users u ON u.partner_id = m.author_id AND u.share IS NOT TRUE
-              GROUP BY l.id
+              GROUP BY m.res_id
                 """,
                 note,
                 note,
@@ -331,41 +459,85 @@ class PymeAiLeadScoring(models.AbstractModel):
         return table
 
     def _ai_tag_features(self, rows, context):
+        tag_ids = context["tag_ids"]
+        ids = rows["id"]
+        tagged = set()
+        if tag_ids and ids:
+            self.env["crm.lead"].flush_model(["tag_ids"])
+            self.env.cr.execute(
+                SQL(
+                    "SELECT lead_id, tag_id FROM crm_tag_rel "
+                    "WHERE lead_id = ANY(%s) AND tag_id = ANY(%s)",
+                    ids,
+                    list(tag_ids),
+                )
+            )
+            tagged = set(self.env.cr.fetchall())
         return {
-            f"tag_{tag_id}": [tag_id in row["tag_ids"] for row in rows]
-            for tag_id in context["tag_ids"]
+            f"tag_{tag_id}": [(lead_id, tag_id) in tagged for lead_id in ids]
+            for tag_id in tag_ids
         }
 
     def _ai_tag_ids(self):
         """The most used tags, as yes/no features."""
-        groups = (
-            self.env["crm.lead"]
-            .with_context(active_test=False)
-            ._read_group([("tag_ids", "!=", False)], ["tag_ids"], ["__count"])
+        self.env["crm.lead"].flush_model(["tag_ids"])
+        self.env.cr.execute(
+            SQL(
+                "SELECT tag_id FROM crm_tag_rel GROUP BY tag_id "
+                "ORDER BY COUNT(*) DESC, tag_id LIMIT %s",
+                MAX_TAG_FEATURES,
+            )
         )
-        groups.sort(key=lambda g: -g[1])
-        return sorted(tag.id for tag, __ in groups[:MAX_TAG_FEATURES])
+        return sorted(row[0] for row in self.env.cr.fetchall())
 
     # ------------------------------------------------------------------ training
     def _ai_closed_leads(self):
-        """The company's most recent won and lost leads."""
-        Lead = self.env["crm.lead"].with_context(active_test=False)
-        return Lead.search(
-            expression.AND(
-                [
-                    [("company_id", "in", (self.env.company.id, False))],
-                    Lead._ai_closed_domain(),
-                ]
-            ),
-            order="date_closed desc, id desc",
-            limit=MAX_TRAINING_LEADS,
+        """(ids, {id: closing moment}, {id: won}, number of closed leads) of the
+        company's most recent won and lost leads, at most ``MAX_TRAINING_LEADS``
+        (bounded memory and time however long the history is)."""
+        Lead = self.env["crm.lead"]
+        Lead.flush_model(["date_closed", "active", "probability", "company_id"])
+        where = SQL(
+            "(company_id = %s OR company_id IS NULL) AND (%s OR %s)",
+            self.env.company.id,
+            Lead._ai_won_sql("crm_lead"),
+            Lead._ai_lost_sql("crm_lead"),
+        )
+        self.env.cr.execute(SQL("SELECT COUNT(*) FROM crm_lead WHERE %s", where))
+        total = self.env.cr.fetchone()[0]
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT id, COALESCE(date_closed, write_date, now() at time zone 'utc'),
+                       %s
+                  FROM crm_lead WHERE %s
+              ORDER BY date_closed DESC NULLS LAST, id DESC
+                 LIMIT %s
+                """,
+                Lead._ai_won_sql("crm_lead"),
+                where,
+                self._ai_max_training_leads(),
+            )
+        )
+        rows = self.env.cr.fetchall()
+        ids = [row[0] for row in rows]
+        return (
+            ids,
+            {row[0]: row[1] for row in rows},
+            {row[0]: row[2] for row in rows},
+            total,
+        )
+
+    def _ai_max_training_leads(self):
+        return self._ai_param(
+            "pyme_ai_crm.max_training_leads", MAX_TRAINING_LEADS, int, 1000
         )
 
     def _ai_training_data(self):
-        leads = self._ai_closed_leads()
-        won_ids = set(leads.filtered_domain(leads._ai_won_domain()).ids)
+        ids, dates, won, total = self._ai_closed_leads()
         minimum = self._ai_min_samples()
-        n_won, n_lost = len(won_ids), len(leads) - len(won_ids)
+        n_won = sum(1 for value in won.values() if value)
+        n_lost = len(ids) - n_won
         if n_won < minimum or n_lost < minimum:
             raise UserError(
                 self.env._(
@@ -376,15 +548,26 @@ class PymeAiLeadScoring(models.AbstractModel):
                     needed=minimum,
                 )
             )
-        now = fields.Datetime.now()
-        dates = {
-            row["id"]: row["date_closed"] or row["write_date"] or now
-            for row in leads.read(["date_closed", "write_date"])
-        }
         tag_ids = self._ai_tag_ids()
-        table, ids = self._ai_lead_table(leads, dates, tag_ids)
-        target = [1 if lead_id in won_ids else 0 for lead_id in ids]
-        return {"table": table, "target": target, "tag_ids": tag_ids}
+        table, read_ids = defaultdict(list), []
+        for start in range(0, len(ids), TRAINING_READ_BATCH):
+            chunk = ids[start : start + TRAINING_READ_BATCH]
+            part, part_ids, __ = self._ai_lead_table_state(chunk, dates, tag_ids)
+            for column, values in part.items():
+                table[column].extend(values)
+            read_ids.extend(part_ids)
+            self.env.invalidate_all()
+        target = [1 if won[lead_id] else 0 for lead_id in read_ids]
+        return {
+            "table": dict(table),
+            "target": target,
+            "tag_ids": tag_ids,
+            "sampling": {
+                "closed_leads": total,
+                "used": len(read_ids),
+                "rule": "most_recent",
+            },
+        }
 
     def _ai_tier_thresholds(self):
         return engine.fixed_thresholds(
@@ -399,29 +582,24 @@ class PymeAiLeadScoring(models.AbstractModel):
             min_per_class=self._ai_min_samples(),
             tier_thresholds=self._ai_tier_thresholds(),
             random_state=0,
-            roles={"email": ["email"], "phone": ["phone"], "region": country or "ES"},
+            roles={"email": ["email"], "phone": [], "region": country or "ES"},
             # Odoo's predictive lead scoring: naive Bayes over these fields
             naive_bayes_columns={"odoo_native": ODOO_NATIVE_COLUMNS},
         )
         result.report["tag_ids"] = data["tag_ids"]
+        if data.get("sampling"):
+            result.report["sampling"] = data["sampling"]
         return result
 
     def _ai_after_activate(self, ai_model, previous):
-        """A new active model rescores every open lead of its company."""
-        res = super()._ai_after_activate(ai_model, previous)
-        self.env["crm.lead"].flush_model(["ai_needs_scoring"])
-        self.env.cr.execute(
-            SQL(
-                "UPDATE crm_lead SET ai_needs_scoring = TRUE "
-                "WHERE active AND (company_id = %s OR company_id IS NULL)",
-                ai_model.company_id.id,
-            )
-        )
-        self.env["crm.lead"].invalidate_model(["ai_needs_scoring"])
-        return res
+        """A new active model rescores every open lead of its company: a cursor on
+        the model walks them by id (no flag written on the leads)."""
+        ai_model.sudo().lead_rescore_after_id = 0
+        return super()._ai_after_activate(ai_model, previous)
 
     # ------------------------------------------------------------------ applying
     def _ai_apply_domain(self, ai_model):
+        """Open leads of the model's company whose score asks to be refreshed."""
         Lead = self.env["crm.lead"]
         return expression.AND(
             [
@@ -433,15 +611,152 @@ class PymeAiLeadScoring(models.AbstractModel):
             ]
         )
 
+    def _ai_company_sql(self, ai_model):
+        return SQL("(company_id = %s OR company_id IS NULL)", ai_model.company_id.id)
+
+    def _ai_next_ids(self, ai_model, limit):
+        """(ids to score, flagged ids the domain never scores (now unflagged), new
+        cursor or None).
+
+        Flagged leads (edited, or queued by "Score now") come first, through a
+        partial index holding only them; then, after a new model, the open leads
+        after the model's cursor, by id.
+        """
+        Lead = self.env["crm.lead"]
+        Lead.flush_model(["ai_needs_scoring", "active", "probability", "company_id"])
+        company = self._ai_company_sql(ai_model)
+        # flagged leads the domain never scores (won, archived) are unflagged at once
+        self.env.cr.execute(
+            SQL(
+                "UPDATE crm_lead SET ai_needs_scoring = FALSE "
+                "WHERE ai_needs_scoring AND %s AND NOT %s RETURNING id",
+                company,
+                Lead._ai_open_sql("crm_lead"),
+            )
+        )
+        never = [row[0] for row in self.env.cr.fetchall()]
+        if never:
+            Lead.invalidate_model(["ai_needs_scoring"])
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM crm_lead WHERE ai_needs_scoring AND %s "
+                "ORDER BY id LIMIT %s",
+                company,
+                limit,
+            )
+        )
+        ids = [row[0] for row in self.env.cr.fetchall()]
+        cursor = None
+        after = ai_model.lead_rescore_after_id
+        if after >= 0 and len(ids) < limit:
+            self.env.cr.execute(
+                SQL(
+                    "SELECT id FROM crm_lead WHERE id > %s AND %s AND %s "
+                    "ORDER BY id LIMIT %s",
+                    after,
+                    Lead._ai_open_sql("crm_lead"),
+                    company,
+                    limit - len(ids),
+                )
+            )
+            walked = [row[0] for row in self.env.cr.fetchall()]
+            cursor = walked[-1] if len(walked) == limit - len(ids) else -1
+            ids = sorted(set(ids).union(walked))
+        return ids, never, cursor
+
+    def _ai_count_pending(self, ai_model):
+        Lead = self.env["crm.lead"]
+        company = self._ai_company_sql(ai_model)
+        after = ai_model.lead_rescore_after_id
+        self.env.cr.execute(
+            SQL(
+                "SELECT COUNT(*) FROM crm_lead WHERE %s AND (ai_needs_scoring%s)",
+                company,
+                SQL(" OR (id > %s AND %s)", after, Lead._ai_open_sql("crm_lead"))
+                if after >= 0
+                else SQL(),
+            )
+        )
+        return self.env.cr.fetchone()[0]
+
+    def _ai_apply_pending(self, ai_model, apply=True):
+        """Score pending leads in batches for up to ``APPLY_TIME_BUDGET`` seconds
+        (the runner calls again while some remain); return (done, left)."""
+        done = 0
+        if apply:
+            deadline = time.monotonic() + self._ai_param(
+                "pyme_ai_crm.apply_time_budget", APPLY_TIME_BUDGET, float, 1.0
+            )
+            engine_model = run = None
+            while True:
+                ids, never, cursor = self._ai_next_ids(
+                    ai_model, self._ai_apply_batch_size
+                )
+                if ids:
+                    if engine_model is None:
+                        engine_model = ai_model._read_engine_model()
+                        run = self._ai_new_run("apply", "cron", ai_model)
+                    self._ai_apply(
+                        self.env["crm.lead"].browse(ids), engine_model, ai_model
+                    )
+                    done += len(ids)
+                if cursor is not None:
+                    ai_model.sudo().lead_rescore_after_id = cursor
+                if not ids or time.monotonic() > deadline:
+                    break
+            if run:
+                run._finish(RUN_DONE, records_count=done)
+        return done, self._ai_count_pending(ai_model)
+
+    def _ai_pending_batches(self, ai_model):
+        """Every batch of lead ids still to score, the model's cursor moved past
+        them (for a job queue: each batch becomes one job): the flagged leads, then
+        the open leads after the cursor."""
+        size = self._ai_apply_batch_size
+        self._ai_next_ids(ai_model, 1)  # unflags what the domain never scores
+        Lead = self.env["crm.lead"]
+        company = self._ai_company_sql(ai_model)
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM crm_lead WHERE ai_needs_scoring AND %s ORDER BY id",
+                company,
+            )
+        )
+        flagged = [row[0] for row in self.env.cr.fetchall()]
+        batches = [flagged[i : i + size] for i in range(0, len(flagged), size)]
+        after = ai_model.lead_rescore_after_id
+        if after >= 0:
+            self.env.cr.execute(
+                SQL(
+                    "SELECT id FROM crm_lead WHERE id > %s AND %s AND %s "
+                    "AND NOT ai_needs_scoring ORDER BY id",
+                    after,
+                    Lead._ai_open_sql("crm_lead"),
+                    company,
+                )
+            )
+            walked = [row[0] for row in self.env.cr.fetchall()]
+            batches += [walked[i : i + size] for i in range(0, len(walked), size)]
+            ai_model.sudo().lead_rescore_after_id = -1
+        return batches
+
+    def _ai_unflag(self, lead_ids):
+        self.env.cr.execute(
+            SQL(
+                "UPDATE crm_lead SET ai_needs_scoring = FALSE WHERE id = ANY(%s)",
+                list(lead_ids),
+            )
+        )
+        self.env["crm.lead"].invalidate_model(["ai_needs_scoring"])
+
     def _ai_apply(self, records, engine_model, ai_model):
         now = fields.Datetime.now()
         tag_ids = (ai_model.report or {}).get("tag_ids", [])
-        table, ids = self._ai_lead_table(
-            records, dict.fromkeys(records.ids, now), tag_ids
+        table, ids, state = self._ai_lead_table_state(
+            records.ids, dict.fromkeys(records.ids, now), tag_ids
         )
         scored = engine_model.explain(table)
-        previous = {row["id"]: row["ai_score"] for row in records.read(["ai_score"])}
-        old = [previous.get(lead_id) or 0 for lead_id in ids]
+        old = [score or 0 for score in state["ai_score"]]
         trends = engine.score_trend(old, scored["score"])
         values = [
             (
@@ -455,53 +770,80 @@ class PymeAiLeadScoring(models.AbstractModel):
             )
             for index, lead_id in enumerate(ids)
         ]
-        self._ai_write_scores(values, ai_model, now)
+        flagged = [
+            lead_id
+            for lead_id, flag in zip(ids, state["ai_needs_scoring"], strict=True)
+            if flag
+        ]
+        self._ai_write_scores(values, ai_model, now, flagged)
 
-    def _ai_write_scores(self, values, ai_model, now):
-        """One UPDATE and one INSERT per batch (the ORM would issue one per lead)."""
+    def _ai_write_scores(self, values, ai_model, now, flagged=()):
+        """The new scores of a batch: COPY into a temporary table, then one UPDATE
+        and one INSERT (no SQL text to build or parse per lead).
+
+        Only the leads whose score, tier or reasons changed are written (PostgreSQL
+        compares them, the reasons as jsonb); none of the columns set is indexed,
+        so the rows can be updated in place (HOT). The history gets a row only for
+        the leads whose score moved. ``flagged`` leads are unflagged either way.
+        """
         if not values:
             return
         self.env["crm.lead"].flush_model()
-        self.env.cr.execute(
+        cr = self.env.cr
+        cr.execute(
             SQL(
-                """
-                UPDATE crm_lead l
-                   SET ai_score = v.score, ai_probability = v.probability,
-                       ai_tier = v.tier, ai_reasons = v.reasons::jsonb,
-                       ai_score_previous = v.previous, ai_score_trend = v.trend,
-                       ai_score_date = %s, ai_needs_scoring = FALSE
-                  FROM (VALUES %s) AS v(id, score, probability, tier, reasons,
-                                        previous, trend)
-                 WHERE l.id = v.id
-                """,
-                now,
-                SQL(", ").join(
-                    SQL("(%s, %s, %s, %s, %s, %s::int, %s)", *row) for row in values
-                ),
+                "CREATE TEMP TABLE IF NOT EXISTS pyme_ai_lead_score_batch "
+                "(id int, score int, probability float8, tier varchar, "
+                "reasons jsonb, previous int, trend varchar) ON COMMIT DROP; "
+                "TRUNCATE pyme_ai_lead_score_batch"
             )
         )
-        changed = [row for row in values if row[5] != row[1]]
-        if changed:
-            self.env.cr.execute(
+        buffer = io.StringIO()
+        for lead_id, score, probability, tier, reasons, previous, trend in values:
+            buffer.write(
+                f"{lead_id}\t{score}\t{probability!r}\t{tier}\t"
+                f"{reasons.replace(chr(92), chr(92) * 2)}\t"
+                f"{previous if previous is not None else chr(92) + 'N'}\t{trend}\n"
+            )
+        buffer.seek(0)
+        cr.copy_expert("COPY pyme_ai_lead_score_batch FROM STDIN", buffer)
+        cr.execute(
+            SQL(
+                """
+                WITH written AS (
+                    UPDATE crm_lead l
+                       SET ai_score = v.score, ai_probability = v.probability,
+                           ai_tier = v.tier, ai_reasons = v.reasons,
+                           ai_score_previous = v.previous, ai_score_trend = v.trend,
+                           ai_score_date = %(now)s, ai_needs_scoring = FALSE
+                      FROM pyme_ai_lead_score_batch v
+                     WHERE l.id = v.id
+                       AND (l.ai_score IS DISTINCT FROM v.score
+                            OR l.ai_tier IS DISTINCT FROM v.tier
+                            OR l.ai_reasons IS DISTINCT FROM v.reasons)
+                 RETURNING l.id, l.company_id, v.score, v.probability, v.tier,
+                           v.previous IS DISTINCT FROM v.score AS moved
+                )
+                INSERT INTO pyme_ai_lead_score
+                       (lead_id, company_id, date, score, probability, tier,
+                        model_id, create_uid, write_uid, create_date, write_date)
+                SELECT id, company_id, %(now)s, score, probability, tier,
+                       %(model)s, %(uid)s, %(uid)s, %(now)s, %(now)s
+                  FROM written
+                 WHERE moved
+                """,
+                now=now,
+                model=ai_model.id,
+                uid=self.env.uid,
+            )
+        )
+        if flagged:
+            # the flagged leads whose score did not change (the others are unflagged)
+            cr.execute(
                 SQL(
-                    """
-                    INSERT INTO pyme_ai_lead_score
-                           (lead_id, company_id, date, score, probability, tier,
-                            model_id, create_uid, write_uid, create_date, write_date)
-                    SELECT v.id, l.company_id, %s, v.score, v.probability, v.tier,
-                           %s, %s, %s, %s, %s
-                      FROM (VALUES %s) AS v(id, score, probability, tier)
-                      JOIN crm_lead l ON l.id = v.id
-                    """,
-                    now,
-                    ai_model.id,
-                    self.env.uid,
-                    self.env.uid,
-                    now,
-                    now,
-                    SQL(", ").join(
-                        SQL("(%s, %s, %s, %s)", *row[:4]) for row in changed
-                    ),
+                    "UPDATE crm_lead SET ai_needs_scoring = FALSE "
+                    "WHERE id = ANY(%s) AND ai_needs_scoring",
+                    list(flagged),
                 )
             )
         self.env["crm.lead"].invalidate_model(

@@ -1,3 +1,5 @@
 from . import test_install
 from . import test_lead_scoring
 from . import test_vocabulary
+from . import test_language
+from . import test_query_count

@@ -125,12 +125,52 @@ class TestLeadScoring(LeadScoringCase):
         lead = self._open_lead(web=True, revenue=8000)
         self.scoring._cron_ai_apply()
         self.assertFalse(lead.ai_needs_scoring)
+        history = len(lead.ai_score_history_ids)
         run = self.scoring._ai_train()
         self.assertEqual(run.state, "done", run.message)
-        self.assertTrue(lead.ai_needs_scoring)
+        # a cursor on the new model, no flag written on the leads
+        self.assertEqual(run.model_id.lead_rescore_after_id, 0)
+        self.assertFalse(lead.ai_needs_scoring)
         won = self.env["crm.lead"].search(self.env["crm.lead"]._ai_won_domain())
         self.assertTrue(won)
+        # a won lead flagged by an edit is unflagged, never scored
+        won[0].write({"expected_revenue": 1234})
+        self.assertTrue(won[0].ai_needs_scoring)
         self.scoring._cron_ai_apply()
-        self.assertFalse(lead.ai_needs_scoring)
-        # won leads are never scored
+        self.assertEqual(run.model_id.lead_rescore_after_id, -1)
+        self.assertFalse(won[0].ai_needs_scoring)
         self.assertFalse(any(won.mapped("ai_score_date")))
+        # the same history gives the same score: no write, no history row
+        self.assertEqual(len(lead.ai_score_history_ids), history)
+        self.assertEqual(
+            self.scoring._ai_count_pending(run.model_id), 0, "nothing left flagged"
+        )
+
+    def test_score_now_beyond_a_batch_queues(self):
+        self._create_history(40, 40)
+        self.scoring._ai_train()
+        leads = self._open_lead(web=True, revenue=8000) | self._open_lead(
+            web=False, revenue=100
+        )
+        self.scoring._cron_ai_apply()
+        leads.invalidate_recordset()
+        scoring_cls = self.registry["pyme.ai.lead.scoring"]
+        with patch.object(scoring_cls, "_ai_apply_batch_size", 1):
+            action = leads.action_ai_score_now()
+        self.assertEqual(action["tag"], "display_notification")
+        self.assertTrue(all(leads.mapped("ai_needs_scoring")))
+        self.scoring._cron_ai_apply()
+        self.assertFalse(any(leads.mapped("ai_needs_scoring")))
+
+    def test_reasons_render_ids_in_the_reader_language(self):
+        self._create_history(40, 40)
+        self.scoring._ai_train()
+        lead = self._open_lead(web=True, revenue=8000)
+        self.scoring._cron_ai_apply()
+        values = {
+            r["column"]: r["value"]
+            for r in lead.ai_reasons["up"] + lead.ai_reasons["down"]
+        }
+        if "source" in values:
+            self.assertEqual(values["source"], f"#{self.source_web.id}")
+            self.assertIn("Website AI", lead.ai_reasons_html)

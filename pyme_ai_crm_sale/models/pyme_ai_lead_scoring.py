@@ -16,11 +16,13 @@ class PymeAiLeadScoring(models.AbstractModel):
 
     def _ai_extra_features(self, table, ids, as_of):
         """Confirmed sale orders of the lead's customer (commercial partner, contacts
-        included, every company) dated before ``as_of``."""
+        included) in the lead's own company, dated before ``as_of``."""
         res = super()._ai_extra_features(table, ids, as_of)
-        self.env["sale.order"].flush_model(["state", "partner_id", "date_order"])
+        self.env["sale.order"].flush_model(
+            ["state", "partner_id", "date_order", "company_id"]
+        )
         self.env["res.partner"].flush_model(["commercial_partner_id"])
-        self.env["crm.lead"].flush_model(["partner_id"])
+        self.env["crm.lead"].flush_model(["partner_id", "company_id"])
         self.env.cr.execute(
             SQL(
                 """
@@ -33,6 +35,8 @@ class PymeAiLeadScoring(models.AbstractModel):
                   JOIN sale_order so ON so.partner_id = op.id
                                     AND so.state = 'sale'
                                     AND so.date_order < l.as_of
+                                    AND so.company_id = COALESCE(
+                                        cl.company_id, so.company_id)
               GROUP BY l.id
                 """,
                 ids,

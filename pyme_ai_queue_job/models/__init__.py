@@ -1,0 +1,1 @@
+from . import pyme_ai_capability
