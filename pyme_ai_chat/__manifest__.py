@@ -12,8 +12,8 @@
     "depends": ["website", "resource", "pyme_ai_base"],
     "external_dependencies": {"python": ["pyme-ai"]},
     "data": [
-        "security/ir.model.access.csv",
         "security/pyme_ai_chat_security.xml",
+        "security/ir.model.access.csv",
         "views/pyme_ai_chat_faq_views.xml",
         "views/pyme_ai_chat_conversation_views.xml",
         "views/pyme_ai_chat_message_views.xml",

@@ -1,42 +1,102 @@
 # Copyright 2026 pyme_ai contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""In-memory token buckets limiting chat messages per visitor (per worker)."""
+"""Rate limits shared by every worker, counted in the database.
 
-import threading
+One row per (key, time window) in ``pyme_ai_chat_rate`` (model ``pyme.ai.chat.rate``),
+incremented with one ``INSERT ... ON CONFLICT DO UPDATE`` and read back in the same
+statement: every worker and thread sees the same counts. A per-minute limit is a
+sliding window (the previous minute weighs by the share of it still inside the last 60
+seconds), so 80 messages in a minute get at most the limit answered whatever the
+minute boundaries. Keys never hold a raw address: ``address_key`` hashes it.
+
+The caller passes a cursor: the routes use a short cursor of their own committed at
+once, so a counter row is never locked while a visitor waits for an answer.
+"""
+
+import hashlib
+import random
 import time
+
+from odoo.tools import SQL
 
 RATE_PARAM = "pyme_ai_chat.rate_limit"
 DEFAULT_RATE = 20
-#: Buckets kept per worker; the least recently used are dropped beyond this.
-MAX_BUCKETS = 10000
+WEBSITE_RATE_PARAM = "pyme_ai_chat.website_rate_limit"
+DEFAULT_WEBSITE_RATE = 600
+CONVERSATIONS_PARAM = "pyme_ai_chat.conversations_per_hour"
+DEFAULT_CONVERSATIONS = 10
+#: Windows older than this many seconds are deleted now and then.
+KEEP_SECONDS = 2 * 86400
+#: Chance that one call also deletes old windows.
+CLEANUP_CHANCE = 0.01
 
 
-class RateLimiter:
-    """``allow(key)`` is True while ``key`` has tokens; ``rate`` tokens per minute,
-    at most ``rate`` in a burst."""
+def address_key(address, salt=""):
+    """A short stable hash of a client address (no raw address is stored)."""
+    digest = hashlib.sha256(f"{salt}:{address or '?'}".encode()).hexdigest()
+    return digest[:20]
 
-    def __init__(self, clock=time.monotonic):
+
+class DatabaseRateLimiter:
+    """Counters per key and window in ``pyme_ai_chat_rate``."""
+
+    table = "pyme_ai_chat_rate"
+
+    def __init__(self, clock=time.time):
         self.clock = clock
-        self._buckets = {}
-        self._lock = threading.Lock()
 
-    def allow(self, key, rate):
-        rate = max(int(rate), 1)
+    def hit(self, cr, key, window):
+        """Count one request for ``key`` in the current ``window`` (seconds); return
+        ``(count in this window, count in the previous one, share of the window
+        elapsed)``."""
         now = self.clock()
-        with self._lock:
-            tokens, last = self._buckets.pop(key, (float(rate), now))
-            tokens = min(float(rate), tokens + (now - last) * rate / 60.0)
-            allowed = tokens >= 1.0
-            if allowed:
-                tokens -= 1.0
-            self._buckets[key] = (tokens, now)  # re-inserted: most recent last
-            while len(self._buckets) > MAX_BUCKETS:
-                self._buckets.pop(next(iter(self._buckets)))
-            return allowed
+        start = int(now // window) * window
+        cr.execute(
+            SQL(
+                "INSERT INTO %(table)s (key, window_start, hits) VALUES (%(key)s, "
+                "%(start)s, 1) ON CONFLICT (key, window_start) DO UPDATE SET "
+                "hits = %(table)s.hits + 1 RETURNING hits",
+                table=SQL.identifier(self.table),
+                key=key,
+                start=start,
+            )
+        )
+        current = cr.fetchone()[0]
+        cr.execute(
+            SQL(
+                "SELECT hits FROM %(table)s WHERE key = %(key)s "
+                "AND window_start = %(start)s",
+                table=SQL.identifier(self.table),
+                key=key,
+                start=start - window,
+            )
+        )
+        row = cr.fetchone()
+        if random.random() < CLEANUP_CHANCE:  # noqa: S311 - not security relevant
+            self.cleanup(cr, now)
+        return current, row[0] if row else 0, (now - start) / window
 
-    def reset(self):
-        with self._lock:
-            self._buckets.clear()
+    def allow(self, cr, key, limit, window=60):
+        """True while ``key`` made at most ``limit`` requests in the last ``window``
+        seconds (sliding estimate, this request included)."""
+        current, previous, elapsed = self.hit(cr, key, window)
+        return previous * (1.0 - elapsed) + current <= max(int(limit), 1)
+
+    def cleanup(self, cr, now=None):
+        now = self.clock() if now is None else now
+        cr.execute(
+            SQL(
+                "DELETE FROM %(table)s WHERE window_start < %(limit)s",
+                table=SQL.identifier(self.table),
+                limit=int(now) - KEEP_SECONDS,
+            )
+        )
+
+    def reset(self, cr=None):
+        """Forget every counter (tests); without a cursor there is nothing to do:
+        test counters roll back with the test's transaction."""
+        if cr is not None:
+            cr.execute(SQL("DELETE FROM %s", SQL.identifier(self.table)))
 
 
-limiter = RateLimiter()
+limiter = DatabaseRateLimiter()

@@ -11,6 +11,8 @@
     "development_status": "Alpha",
     "depends": ["pyme_ai_chat", "crm"],
     "data": [
+        "security/ir.model.access.csv",
+        "security/pyme_ai_chat_crm_security.xml",
         "views/pyme_ai_chat_conversation_views.xml",
     ],
     "assets": {

@@ -41,7 +41,7 @@ from .data import OOS_LABEL, ChatDataError, is_oos, prepare_examples, split_exam
 from .features import FEATURE_NAMES, Scorer
 from .lang import LANG_MIN_CONFIDENCE, LANGUAGES, detect_language
 from .offtopic import OFFTOPIC_EN, OFFTOPIC_ES
-from .text import normalize
+from .text import STOPWORDS, normalize, stem, words
 
 __all__ = ["ChatModel", "answer_metrics", "choose_threshold", "evaluate"]
 
@@ -49,6 +49,9 @@ __all__ = ["ChatModel", "answer_metrics", "choose_threshold", "evaluate"]
 EVAL_BUDGET = 3000
 #: Off-topic sentences this similar (cosine) to an FAQ variant are not negatives.
 OFFTOPIC_MAX_SIMILARITY = 0.5
+#: ... nor those whose content words one intent's variants mostly use ("pon una alarma
+#: a las siete" is not off-topic for an FAQ with "pon la alarma a las 8").
+OFFTOPIC_MAX_OVERLAP = 0.5
 #: Below this many positive (or negative) meta rows the meta-model is a logistic
 #: regression, above it gradient boosting.
 GBM_MIN_ROWS = 300
@@ -127,12 +130,20 @@ class ChatModel(Estimator):
             learnt = (
                 float(np.quantile(right, 0.05, method="lower")) if right.size else 0.5
             )
+        variants = float(np.median(list(Counter(codes.tolist()).values())))
+        share = _many_shot_share(variants)
+        learnt = float(max(share * learnt, MIN_THRESHOLD))
         chosen = learnt if self.threshold is None else float(self.threshold)
         meta = _fit_meta(feats, labels, kinds, random_state)
+        gate, gate_oof, gate_threshold = _fit_gate(
+            feats, kinds, fold_ids, random_state, (1 - GATE_KEEP) * (1 - share)
+        )
 
         self.intents_ = intents
         self.scorer_ = final
         self.meta_ = meta
+        self.gate_ = gate
+        self.gate_threshold_ = gate_threshold
         self.threshold_ = chosen
         self.learnt_threshold_ = learnt
         self.languages_ = {
@@ -142,6 +153,7 @@ class ChatModel(Estimator):
         self.default_lang_ = default_lang
         self.n_rows_ = len(data.texts) + len(data.oos_texts)
 
+        oof = _gated(oof, gate_oof, gate_threshold)
         metrics = _rates(oof, correct, kinds, chosen)
         ins = kinds == KIND_IN
         metrics["top1_accuracy"] = float(correct[ins].mean())
@@ -183,6 +195,13 @@ class ChatModel(Estimator):
         self.check_fitted()
         codes, feats, _ = self.scorer_.score(list(texts))
         conf = _meta_predict(self.meta_, feats)
+        gate = getattr(self, "gate_", None)
+        if gate is not None:
+            conf = _gated(conf, gate.predict_proba(feats)[:, 1], self.gate_threshold_)
+        # no real word ("aaa"), or no content word the FAQ knows: nothing to answer
+        known = feats[:, FEATURE_NAMES.index("content_known")] > 0
+        content = np.array([_has_content(text) for text in texts], dtype=bool)
+        conf = np.where(known & content, conf, 0.0)
         return [self.intents_[c] for c in codes], conf
 
     def predict(self, texts, *, threshold=None):
@@ -326,6 +345,72 @@ def answer_metrics(model, examples, *, threshold=None):
 
 def _mean(values):
     return sum(values) / len(values) if values else None
+
+
+# --- few-shot threshold and the off-topic gate
+#: Median variants per intent at or below which every question the off-topic gate lets
+#: through is answered (threshold 0); at or above MANY_SHOT_VARIANTS the learnt
+#: threshold is used; in between the threshold grows linearly.
+FEW_SHOT_VARIANTS = 5
+MANY_SHOT_VARIANTS = 40
+#: Share of in-scope held-out questions the off-topic gate lets through in a small FAQ
+#: (all of them in a large one: the learnt threshold does the refusing there).
+#: Lowest threshold: a confidence of 0 (gated, empty text) is always refused.
+MIN_THRESHOLD = 1e-6
+GATE_KEEP = 0.96
+
+
+def _many_shot_share(variants):
+    """0 for a small FAQ (``variants``, the median variants per intent, at most
+    ``FEW_SHOT_VARIANTS``), 1 from ``MANY_SHOT_VARIANTS`` on, linear in between.
+
+    With a handful of variants, a question about an intent the FAQ lacks looks like an
+    in-scope question the model has seen too little of: any threshold refusing it
+    refuses right answers as often. So a small FAQ answers whatever the off-topic gate
+    lets through (threshold ``share * learnt``, see ``_fit_gate``); the more variants,
+    the closer to the balanced learnt threshold, and the more the gate lets through.
+    """
+    share = (variants - FEW_SHOT_VARIANTS) / (MANY_SHOT_VARIANTS - FEW_SHOT_VARIANTS)
+    return min(max(share, 0.0), 1.0)
+
+
+def _fit_gate(feats, kinds, fold_ids, random_state, refuse):
+    """In-domain vs off-topic model (any in-scope question, right or wrong, against the
+    built-in off-topic sentences and labelled out-of-scope lines), its out-of-fold
+    probabilities and the threshold refusing a share ``refuse`` of in-scope rows.
+    ``(None, ones, 0.0)`` without off-topic rows or when nothing is to be refused."""
+    rows = np.isin(kinds, (KIND_IN, KIND_OFFTOPIC, KIND_LABELLED_OOS))
+    labels = (kinds == KIND_IN).astype(int)
+    ones = np.ones(len(kinds))
+    if labels[rows].min() == 1 or refuse <= 0:
+        return None, ones, 0.0
+
+    def fit(mask):
+        y = labels[mask]
+        w = np.where(y == 1, 1.0, y.sum() / max(1, (1 - y).sum()))
+        gate = make_pipeline(StandardScaler(), LogisticRegression(C=0.5, max_iter=2000))
+        return gate.fit(feats[mask], y, logisticregression__sample_weight=w)
+
+    oof = ones.copy()
+    for k in np.unique(fold_ids):
+        train = rows & (fold_ids != k)
+        if len(np.unique(labels[train])) < 2:
+            continue
+        oof[fold_ids == k] = fit(train).predict_proba(feats[fold_ids == k])[:, 1]
+    inside = oof[kinds == KIND_IN]
+    threshold = float(np.quantile(inside, refuse, method="lower"))
+    return fit(rows), oof, threshold
+
+
+def _has_content(text):
+    """False for a message without a word of 3 letters (once letter repeats are
+    collapsed: "aaa", "jj", "?"): nothing to answer from."""
+    return any(len(w) >= 3 for w in words(text))
+
+
+def _gated(conf, gate_prob, gate_threshold):
+    """Confidence 0 where the off-topic gate refuses."""
+    return np.where(np.asarray(gate_prob) >= gate_threshold, conf, 0.0)
 
 
 # --- meta-model
@@ -519,7 +604,22 @@ def _offtopic_negatives(scorer, langs):
         return []
     sims = scorer.similarities(scorer.transform(pool))
     best = sims.max(axis=1)
-    return [t for t, s in zip(pool, best, strict=True) if s < OFFTOPIC_MAX_SIMILARITY]
+    return [
+        t
+        for t, s in zip(pool, best, strict=True)
+        if s < OFFTOPIC_MAX_SIMILARITY
+        and _intent_overlap(scorer, t) < OFFTOPIC_MAX_OVERLAP
+    ]
+
+
+def _intent_overlap(scorer, text):
+    """Largest share of ``text``'s content words one intent's variants use."""
+    content = [stem(w) for w in words(text) if w not in STOPWORDS]
+    if not content:
+        return 0.0
+    return max(
+        sum(t in seen for t in content) / len(content) for seen in scorer.intent_words
+    )
 
 
 def _per_language(conf, correct, kinds, langs, threshold):

@@ -6,6 +6,13 @@ Every answer is a JSON object; problems come back as
 ``{"error": {"code", "status", "message"}}`` with an HTTP-like status (400 bad input,
 404 unknown conversation, 413 too long, 429 too many messages), never as a traceback.
 Texts are plain: the widget renders them as text.
+
+Limits (``rate_limit``, counted in the database so every worker shares them) are keyed
+on the client address as Odoo sees it (``request.httprequest.remote_addr``: behind a
+reverse proxy start Odoo with ``--proxy-mode`` so it is the visitor's, not the
+proxy's): messages per minute per address, per minute per website, ``/init`` calls per
+minute per address and new conversations per hour per address. The session id is
+never part of a key: a new session does not reset a limit.
 """
 
 import re
@@ -17,32 +24,26 @@ from odoo.http import request
 from odoo.addons.pyme_ai_base.tools import ai_param
 
 from pyme_ai.chat import LANG_MIN_CONFIDENCE, detect_language
+from pyme_ai.chat.intents import sales_request, small_talk
+from pyme_ai.chat.replies import PHRASES, sales_reply
 
-from ..rate_limit import DEFAULT_RATE, RATE_PARAM, limiter
+from ..rate_limit import (
+    CONVERSATIONS_PARAM,
+    DEFAULT_CONVERSATIONS,
+    DEFAULT_RATE,
+    DEFAULT_WEBSITE_RATE,
+    RATE_PARAM,
+    WEBSITE_RATE_PARAM,
+    address_key,
+    limiter,
+)
 
 MAX_MESSAGE_LENGTH = 500
 MAX_TOKEN_LENGTH = 64
-#: Every visitor of one address together may send this many times the visitor rate.
-IP_RATE_FACTOR = 5
+#: ``/init`` (opening the widget) may be called this many times the message rate.
+INIT_RATE_FACTOR = 2
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _TOKEN_RE = re.compile(r"^[0-9a-f]{1,64}$")
-
-#: The assistant's own sentences, in the two languages the engine understands.
-PHRASES = {
-    "es": {
-        "unknown": "Lo siento, no sé responder a eso. ¿Quiere hablar con una persona?",
-        "handoff": "Con gusto le atiende una persona.",
-        "contact": "Déjenos su teléfono o correo y le contactaremos lo antes posible.",
-        "thanks": "¡Gracias! Le contactaremos muy pronto.",
-    },
-    "en": {
-        "unknown": "Sorry, I don't know the answer to that. "
-        "Would you like to talk to a person?",
-        "handoff": "A person will be glad to help you.",
-        "contact": "Leave us your phone or email and we will contact you shortly.",
-        "thanks": "Thank you! We will contact you very soon.",
-    },
-}
 
 
 def error_response(code, status, message):
@@ -56,14 +57,42 @@ class PymeAiChatController(http.Controller):
         code = (request.env.context.get("lang") or "en_US").split("_")[0]
         return code if code in PHRASES else "en"
 
-    def _rate_limited(self):
-        """True when this visitor (session and address) sent too many requests."""
-        rate = ai_param(request.env, RATE_PARAM, DEFAULT_RATE, int, low=1)
-        address = request.httprequest.remote_addr or "?"
-        db = request.env.cr.dbname
-        visitor_ok = limiter.allow((db, request.session.sid, address), rate)
-        address_ok = limiter.allow((db, address), rate * IP_RATE_FACTOR)
-        return not (visitor_ok and address_ok)
+    def _address(self):
+        """The client address as Odoo sees it (honours ``--proxy-mode``), hashed."""
+        return address_key(request.httprequest.remote_addr)
+
+    def _limits_ok(self, checks):
+        """True when every ``(key, limit, window)`` is within its limit; counted on a
+        short cursor of its own, committed at once (shared by all workers)."""
+        with request.env.registry.cursor() as cr:
+            return all(
+                [limiter.allow(cr, key, limit, window) for key, limit, window in checks]
+            )
+
+    def _rate_limited(self, kind="message"):
+        """True when this address (whatever its session) or this website sent too
+        many requests in the last minute."""
+        env = request.env
+        rate = ai_param(env, RATE_PARAM, DEFAULT_RATE, int, low=1)
+        address = self._address()
+        if kind == "init":
+            return not self._limits_ok([(f"i:{address}", rate * INIT_RATE_FACTOR, 60)])
+        website_rate = ai_param(
+            env, WEBSITE_RATE_PARAM, DEFAULT_WEBSITE_RATE, int, low=1
+        )
+        return not self._limits_ok(
+            [
+                (f"a:{address}", rate, 60),
+                (f"w:{request.website.id}", website_rate, 60),
+            ]
+        )
+
+    def _conversation_allowed(self):
+        """At most N new conversations per address per hour."""
+        limit = ai_param(
+            request.env, CONVERSATIONS_PARAM, DEFAULT_CONVERSATIONS, int, low=1
+        )
+        return self._limits_ok([(f"c:{self._address()}", limit, 3600)])
 
     def _too_many(self):
         return error_response(
@@ -107,7 +136,7 @@ class PymeAiChatController(http.Controller):
             )
             if conversation:
                 return conversation
-        if not create:
+        if not create or not self._conversation_allowed():
             return Conversation
         return Conversation.with_company(request.website.company_id).create(
             {
@@ -123,6 +152,8 @@ class PymeAiChatController(http.Controller):
     # ------------------------------------------------------------------ routes
     @http.route("/pyme_ai_chat/init", type="json", auth="public", website=True)
     def chat_init(self, **kwargs):
+        if self._rate_limited("init"):
+            return self._too_many()
         lang = self._page_lang()
         faqs = (
             request.env["pyme.ai.chat.faq"]
@@ -151,19 +182,11 @@ class PymeAiChatController(http.Controller):
         if error:
             return error
         conversation = self._conversation(token, create=True)
-        page_lang = self._page_lang()
-        lang, confidence = detect_language(text, default=page_lang)
-        if confidence < LANG_MIN_CONFIDENCE:
-            lang = page_lang
-        answer = (
-            request.env["pyme.ai.chat.assistant"]
-            .sudo()
-            ._answer(text, request.website, lang=lang)
-        )
-        if confidence < LANG_MIN_CONFIDENCE or answer["lang"] not in PHRASES:
-            answer["lang"] = lang
+        if not conversation:
+            return self._too_many()
+        lang = self._message_lang(text, conversation)
+        answer = self._reply(text, lang, conversation)
         lang = answer["lang"]
-        answered = bool(answer["text"]) and not answer["handoff"]
         conversation._log(
             "visitor",
             text,
@@ -171,23 +194,75 @@ class PymeAiChatController(http.Controller):
             intent=answer["intent"] or False,
             faq_id=answer["faq"].id,
             confidence=answer["confidence"],
-            answered=answered,
+            answered=answer["answered"],
         )
+        conversation._log("bot", answer["reply"], lang=lang, faq_id=answer["faq"].id)
+        if conversation.lang != lang:
+            conversation.lang = lang  # later bot sentences follow the visitor
+        return {
+            "token": conversation.token,
+            "reply": answer["reply"],
+            "lang": lang,
+            "answered": answer["answered"],
+            "handoff": answer["handoff"],
+            "contact": answer.get("contact", False),
+        }
+
+    def _message_lang(self, text, conversation):
+        """The visitor's language for this message; short or ambiguous text keeps
+        the conversation's language (the page's for a first message)."""
+        fallback = conversation.lang or self._page_lang()
+        lang, confidence = detect_language(text, default=fallback)
+        return (
+            lang if confidence >= LANG_MIN_CONFIDENCE and lang in PHRASES else fallback
+        )
+
+    def _reply(self, text, lang, conversation):
+        """``{"reply", "lang", "answered", "handoff", "intent", "confidence", "faq"
+        [, "contact"]}`` for one visitor message."""
+        faqs = request.env["pyme.ai.chat.faq"]
+        base = {"lang": lang, "faq": faqs, "confidence": 1.0, "handoff": False}
+        kind = small_talk(text)
+        if kind:
+            phrase = "small_thanks" if kind == "thanks" else kind
+            return dict(base, reply=PHRASES[lang][phrase], answered=True, intent=kind)
+        sales = sales_request(text)
+        if sales:
+            conversation._note_interest(sales)
+            reply = sales_reply(lang, sales["kind"], conversation._interest_label())
+            stock = faqs.sudo()._stock_answer(sales, request.website, lang)
+            if stock:
+                reply = f"{stock}\n{reply}"
+            conversation._mark_handoff()
+            return dict(
+                base,
+                reply=reply,
+                answered=True,
+                intent=f"sales_{sales['kind']}",
+                handoff=True,
+                contact=True,
+            )
+        answer = (
+            request.env["pyme.ai.chat.assistant"]
+            .sudo()
+            ._answer(text, request.website, lang=lang)
+        )
+        # the reply follows the message's language, not the FAQ's
+        answered = bool(answer["text"]) and not answer["handoff"]
         reply = answer["text"] or PHRASES[lang]["unknown"]
         if answer["handoff"]:
             conversation._mark_handoff()
             if answer["text"] is False:
                 reply = PHRASES[lang]["unknown"]
-        conversation._log("bot", reply, lang=lang, faq_id=answer["faq"].id)
-        if conversation.lang != lang:
-            conversation.lang = lang  # later bot sentences follow the visitor
-        return {
-            "token": conversation.token,
-            "reply": reply,
-            "lang": lang,
-            "answered": answered,
-            "handoff": answer["handoff"],
-        }
+        return dict(
+            base,
+            reply=reply,
+            answered=answered,
+            intent=answer["intent"],
+            confidence=answer["confidence"],
+            faq=answer["faq"],
+            handoff=answer["handoff"],
+        )
 
     @http.route("/pyme_ai_chat/handoff", type="json", auth="public", website=True)
     def chat_handoff(self, token=None, **kwargs):

@@ -6,11 +6,15 @@ import logging
 
 from odoo import api, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 from odoo.tools.translate import LazyTranslate
 
 from pyme_ai import chat as engine
 from pyme_ai.base import PymeAiError
 from pyme_ai.chat import llm
+
+from ..rate_limit import limiter
+from .pyme_ai_chat_faq import COMPANY_INTENTS
 
 _lt = LazyTranslate(__name__)
 _logger = logging.getLogger(__name__)
@@ -21,6 +25,14 @@ LLM_KEY_PARAM = "pyme_ai_chat.llm_api_key"
 #: Seconds per attempt of the optional phrasing call (no retry: a visitor waits).
 LLM_TIMEOUT = 5.0
 HANDOFF_INTENT = "talk_to_person"
+LLM_BUDGET_PARAM = "pyme_ai_chat.llm_daily_budget"
+DEFAULT_LLM_BUDGET = 500
+LLM_CONCURRENCY_PARAM = "pyme_ai_chat.llm_concurrency"
+DEFAULT_LLM_CONCURRENCY = 2
+#: First key of the advisory locks counting LLM calls in progress.
+LLM_LOCK = 71_113
+PHRASE_CACHE_SIZE = 512
+_PHRASE_CACHE = {}
 
 
 class PymeAiChatAssistant(models.AbstractModel):
@@ -106,23 +118,27 @@ class PymeAiChatAssistant(models.AbstractModel):
                 result["lang"] = engine.detect_language(text)[0]
             return result
         answer = engine_model.answer(text)
+        # the caller's language (the visitor's, per message) picks the FAQ's
+        lang = lang if lang in engine.LANGUAGES else answer["lang"]
         result.update(
             intent=answer["intent"],
             confidence=answer["confidence"],
-            lang=answer["lang"],
+            lang=lang,
         )
         if not answer["intent"]:
             return result
         faq = (
             self.env["pyme.ai.chat.faq"]
             .sudo()
-            ._for_intent(answer["intent"], answer["lang"], website)
+            ._for_intent(answer["intent"], lang, website)
         )
         if not faq:
             return result
-        reply = faq._answer_text(text)
+        reply = faq._answer_text(text, website)
         phrased = (
-            self._phrase(text, reply, answer["lang"]) if faq.kind == "answer" else None
+            self._phrase(text, reply, lang, faq)
+            if faq.kind == "answer" and faq.intent not in COMPANY_INTENTS
+            else None
         )
         result.update(
             text=phrased["text"] if phrased else reply,
@@ -145,15 +161,48 @@ class PymeAiChatAssistant(models.AbstractModel):
             max_retries=0,
         )
 
-    def _phrase(self, question, answer, lang):
-        """The FAQ answer phrased by the optional LLM endpoint, else unchanged."""
+    def _phrase(self, question, answer, lang, faq=None):
+        """The FAQ answer phrased by the optional LLM endpoint, else None (the plain
+        answer is used).
+
+        Bounded whatever the traffic: one phrasing per (FAQ, language, answer text)
+        cached per worker; at most ``LLM_CONCURRENCY_PARAM`` calls at once over all
+        workers (PostgreSQL advisory locks) and ``LLM_BUDGET_PARAM`` calls a day (a
+        database counter); past either bound, or on any error, the plain answer.
+        """
         try:
             client = self._llm_client()
         except PymeAiError:  # incomplete settings: keep the local answer
             client = None
         if client is None:
             return None
-        phrased = llm.phrase_answer(question, answer, client=client, lang=lang)
+        key = (self.env.cr.dbname, faq.id if faq else question, lang, answer)
+        if key in _PHRASE_CACHE:
+            return _PHRASE_CACHE[key]
+        budget = self._ai_param(LLM_BUDGET_PARAM, DEFAULT_LLM_BUDGET, int)
+        slots = self._ai_param(LLM_CONCURRENCY_PARAM, DEFAULT_LLM_CONCURRENCY, int)
+        with self.env.registry.cursor() as cr:
+            if not limiter.allow(cr, "llm:day", max(budget, 1), 86400) or budget <= 0:
+                _logger.info("pyme_ai_chat: daily LLM budget spent: local answer")
+                return None
+        with self.env.registry.cursor() as cr:
+            for slot in range(max(slots, 0)):
+                cr.execute(
+                    SQL("SELECT pg_try_advisory_xact_lock(%s, %s)", LLM_LOCK, slot)
+                )
+                if cr.fetchone()[0]:
+                    break
+            else:
+                _logger.info("pyme_ai_chat: LLM busy: local answer")
+                return None
+            # the faq's own question, not the visitor's: the phrasing is cacheable
+            phrased = llm.phrase_answer(
+                faq.name if faq else question, answer, client=client, lang=lang
+            )
         if phrased["reason"]:
             _logger.info("pyme_ai_chat: local answer used: %s", phrased["reason"])
+            return None
+        if len(_PHRASE_CACHE) >= PHRASE_CACHE_SIZE:
+            _PHRASE_CACHE.pop(next(iter(_PHRASE_CACHE)))
+        _PHRASE_CACHE[key] = phrased
         return phrased

@@ -6,18 +6,18 @@ Bodies are stored as plain text (``fields.Text``): Odoo escapes them wherever th
 are rendered; transcripts posted to other records are escaped with ``Markup``.
 """
 
-import re
 import uuid
 from datetime import timedelta
 
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import email_normalize, single_email_re
 
 from odoo.addons.pyme_ai_base.tools import ai_param
 
+from pyme_ai.chat.replies import mask_personal_data
 from pyme_ai.sales.whatsapp import InvalidPhoneError, normalize_phone
 
 RETENTION_PARAM = "pyme_ai_chat.retention_days"
@@ -26,16 +26,6 @@ USER_PARAM = "pyme_ai_chat.user_id"
 DEFAULT_RETENTION_DAYS = 180
 PURGE_BATCH = 1000
 MAX_CONTACT_LENGTH = 128
-
-_EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-# 7+ digits, optionally with a leading + and spaces, dots, dashes or brackets between
-_PHONE_RE = re.compile(r"(?:\+|\b)\d(?:[\s().-]{0,2}\d){6,}\b")
-
-
-def mask_personal_data(text):
-    """``text`` with email addresses and phone numbers replaced by placeholders."""
-    text = _EMAIL_RE.sub("[email]", text or "")
-    return _PHONE_RE.sub("[phone]", text)
 
 
 class PymeAiChatConversation(models.Model):
@@ -82,6 +72,15 @@ class PymeAiChatConversation(models.Model):
     contact_name = fields.Char(readonly=True)
     contact_email = fields.Char(readonly=True)
     contact_phone = fields.Char(readonly=True, help="In international (E.164) format.")
+    interest_kind = fields.Selection(
+        [("quote", "Quote"), ("order", "Order"), ("availability", "Availability")],
+        string="Sales Request",
+        readonly=True,
+    )
+    interest_product = fields.Char(
+        string="Product Interest", readonly=True, help="As the visitor named it."
+    )
+    interest_quantity = fields.Integer(string="Quantity Asked", readonly=True)
     message_line_ids = fields.One2many(
         "pyme.ai.chat.message",
         "conversation_id",
@@ -139,6 +138,28 @@ class PymeAiChatConversation(models.Model):
         return Markup("").join(
             Markup("<p>%s</p>") % line for line in self._transcript_lines()
         )
+
+    # ------------------------------------------------------------------ sales
+    def _note_interest(self, request):
+        """Remember a sales request (``pyme_ai.chat.intents.sales_request``); a later
+        request keeps the product and quantity already known when it names none."""
+        self.ensure_one()
+        values = {"interest_kind": request["kind"]}
+        if request.get("product"):  # a new product: its own quantity, if any
+            values["interest_product"] = request["product"][:MAX_CONTACT_LENGTH]
+            values["interest_quantity"] = request.get("quantity") or 0
+        elif request.get("quantity"):
+            values["interest_quantity"] = request["quantity"]
+        self.write(values)
+
+    def _interest_label(self):
+        """ "20 × sillas", "sillas" or "" (what the visitor asked for)."""
+        self.ensure_one()
+        if not self.interest_product:
+            return ""
+        if self.interest_quantity:
+            return f"{self.interest_quantity} × {self.interest_product}"
+        return self.interest_product
 
     # ------------------------------------------------------------------ handoff
     def _handoff_mode(self):
@@ -305,10 +326,23 @@ class PymeAiChatMessage(models.Model):
         related="conversation_id.company_id", store=True, index=True
     )
 
+    #: The only fields of a message anyone may change after it was logged.
+    _writable_fields = frozenset({"reviewed"})
+
     @api.depends("answered", "author")
     def _compute_answer_rate(self):
         for message in self:
             message.answer_rate = 100.0 if message.answered else 0.0
+
+    def write(self, vals):
+        """Messages are a record of what was said: only ``reviewed`` changes (stored
+        computed and related fields are Odoo's own)."""
+        locked = set(vals) - self._writable_fields
+        if locked and not self.env.su:
+            raise AccessError(
+                self.env._("Chat messages cannot be changed, only marked as reviewed.")
+            )
+        return super().write(vals)
 
     def action_add_as_variant(self):
         """Open the one-click wizard turning this question into an FAQ variant."""

@@ -7,11 +7,17 @@ answer is taken from the record in the visitor's language. Answers are plain tex
 (the widget renders them as text, never as HTML).
 """
 
+from datetime import datetime, time, timedelta
+
+import pytz
+
 from odoo import api, fields, models
 from odoo.osv import expression
-from odoo.tools import format_amount
+from odoo.tools import format_amount, format_date
 
 from pyme_ai.chat import search_terms
+from pyme_ai.chat.intents import rank_products, weekday_in
+from pyme_ai.chat.replies import company_answer, day_answer, stock_line
 
 #: Answers seeded from company data are (re)computed by these intents.
 COMPANY_INTENTS = ("opening_hours", "address", "contact")
@@ -74,51 +80,121 @@ class PymeAiChatFaq(models.Model):
             faq.variant_count = len(faq.variant_ids)
 
     # ------------------------------------------------------------------ answers
-    def _answer_text(self, question):
-        """The answer to show for ``question`` (plain text)."""
+    def _answer_text(self, question, website=None):
+        """The answer to show for ``question`` (plain text): company data (address,
+        phone, hours) read now, product prices of ``website``, else the FAQ's text."""
         self.ensure_one()
+        if self.intent in COMPANY_INTENTS:
+            if self.intent == "opening_hours":
+                day = weekday_in(question)
+                if day is not None:
+                    text = self._day_answer(day)
+                    if text:
+                        return text
+            return self._company_answer() or self.answer
         if self.kind == "price":
-            return self._price_answer(question) or self.answer
+            return self._price_answer(question, website) or self.answer
         return self.answer
 
-    def _price_answer(self, question):
-        """Prices of the sellable products named in ``question`` (or False).
-
-        Needs no dependency: without the ``product`` module there is nothing to look
-        up; with ``website_sale`` only published products are considered.
-        """
-        if "product.template" not in self.env:
-            return False
+    def _website_products(self, terms, typed, website, limit=MAX_PRODUCTS):
+        """Sellable products named by ``terms``, best match first; on a website
+        with the shop only those published on it."""
+        if "product.template" not in self.env or not terms:
+            return (
+                self.env["product.template"] if "product.template" in self.env else []
+            )
         Product = self.env["product.template"].sudo()
-        # accent-folded terms ("sofa"), and as typed ("sofá") for names stored with
-        # accents when the database compares them
-        terms = search_terms(question, self.lang)
-        typed = search_terms(question, self.lang, keep_accents=True)
-        if not terms:
-            return False
+        company = (website.company_id if website else None) or self.company_id
         domain = [
             ("sale_ok", "=", True),
-            ("company_id", "in", [self.company_id.id, False]),
+            ("company_id", "in", [company.id, False]),
         ]
         if "is_published" in Product._fields:
             domain.append(("is_published", "=", True))
-        scored = {}
-        for term, word in zip(terms, typed, strict=True):
-            names = expression.OR(
-                [[("name", "ilike", form)] for form in dict.fromkeys((term, word))]
-            )
-            for product in Product.search(expression.AND([domain, names]), limit=20):
-                scored[product] = scored.get(product, 0) + 1
-        if not scored:
+            if website and "website_id" in Product._fields:
+                domain.append(("website_id", "in", [website.id, False]))
+        names = expression.OR(
+            [
+                [("name", "ilike", form)]
+                for term, word in zip(terms, typed, strict=True)
+                for form in dict.fromkeys((term, word))
+            ]
+        )
+        products = Product.with_context(lang=self._odoo_lang()).search(
+            expression.AND([domain, names]), limit=50
+        )
+        order = rank_products(terms, products.mapped("name"))
+        return products.browse([products[i].id for i in order[:limit]])
+
+    def _price_answer(self, question, website=None):
+        """Prices of the products named in ``question`` (or False), with the
+        website's pricelist and currency when the shop is installed."""
+        terms = search_terms(question, self.lang)
+        typed = search_terms(question, self.lang, keep_accents=True)
+        products = self._website_products(terms, typed, website)
+        if not products:
             return False
-        best = sorted(scored.items(), key=lambda item: (-item[1], item[0].name))
-        products = [product for product, __ in best[:MAX_PRODUCTS]]
-        lines = [
-            f"{product.with_context(lang=self._odoo_lang()).name}: "
-            f"{format_amount(self.env, product.list_price, product.currency_id)}"
-            for product in products
-        ]
+        pricelist = None
+        if website and "pricelist_id" in website._fields:
+            pricelist = website.with_company(website.company_id).sudo().pricelist_id
+        lines = []
+        for product in products.with_context(lang=self._odoo_lang()):
+            price, currency = product.list_price, product.currency_id
+            if pricelist:
+                price = pricelist._get_product_price(product, 1.0)
+                currency = pricelist.currency_id
+            lines.append(f"{product.name}: {format_amount(self.env, price, currency)}")
         return "\n".join(lines)
+
+    @api.model
+    def _stock_answer(self, request, website, lang):
+        """ "Silla de oficina: en stock" lines for an availability request when the
+        inventory app is installed (quantities are never shown), else False."""
+        if request.get("kind") != "availability" or not request.get("product"):
+            return False
+        if "product.template" not in self.env:
+            return False
+        if "qty_available" not in self.env["product.template"]._fields:
+            return False
+        faq = self.new({"lang": lang, "company_id": website.company_id.id})
+        terms = search_terms(request["product"], lang)
+        products = faq._website_products(terms, terms, website)
+        lines = []
+        for product in products.with_context(lang=faq._odoo_lang()):
+            if product.type != "consu" or not product.is_storable:
+                continue
+            lines.append(stock_line(lang, product.name, product.qty_available > 0))
+        return "\n".join(lines) or False
+
+    def _day_answer(self, day):
+        """Whether the company is open on ``day`` (0 = Monday .., "today",
+        "tomorrow") and its hours, holidays and closures of the working calendar
+        included; False without a calendar."""
+        self.ensure_one()
+        calendar = self.company_id.resource_calendar_id
+        if not calendar:
+            return False
+        tz = pytz.timezone(calendar.tz or "UTC")
+        today = datetime.now(tz).date()
+        if day == "today":
+            date = today
+        elif day == "tomorrow":
+            date = today + timedelta(days=1)
+        else:
+            date = today + timedelta(days=(day - today.weekday()) % 7)
+        start = tz.localize(datetime.combine(date, time.min))
+        end = tz.localize(datetime.combine(date, time.max))
+        intervals = calendar._work_intervals_batch(start, end)[False]
+        ranges = [
+            f"{_hour(a.hour + a.minute / 60)}-{_hour(b.hour + b.minute / 60)}"
+            for a, b, __ in intervals
+        ]
+        usual = any(
+            not a.display_type and int(a.dayofweek) == date.weekday()
+            for a in calendar.attendance_ids
+        )
+        date_text = format_date(self.env, date, lang_code=self._odoo_lang())
+        return day_answer(self.lang, date.weekday(), date_text, ranges, usual)
 
     def _odoo_lang(self):
         """An installed Odoo language code for the FAQ language (or False)."""
@@ -154,13 +230,8 @@ class PymeAiChatFaq(models.Model):
         """Answer text built from the company's data, or False when it is missing."""
         self.ensure_one()
         company = self.company_id
-        es = self.lang == "es"
         if self.intent == "opening_hours":
-            hours = self._company_hours()
-            if not hours:
-                return False
-            head = "Nuestro horario es:" if es else "Our opening hours are:"
-            return "\n".join([head, *hours])
+            return company_answer(self.lang, "opening_hours", self._company_hours())
         if self.intent == "address":
             parts = [
                 company.street,
@@ -169,20 +240,9 @@ class PymeAiChatFaq(models.Model):
                 company.state_id.name,
                 company.country_id.with_context(lang=self._odoo_lang()).name,
             ]
-            address = ", ".join(p for p in parts if p)
-            if not address:
-                return False
-            return f"Estamos en {address}." if es else f"You will find us at {address}."
+            return company_answer(self.lang, "address", [p for p in parts if p])
         if self.intent == "contact":
-            items = []
-            if company.phone:
-                items.append(("Teléfono: " if es else "Phone: ") + company.phone)
-            if company.email:
-                items.append(("Correo: " if es else "Email: ") + company.email)
-            if not items:
-                return False
-            head = "Puede contactarnos así:" if es else "You can reach us here:"
-            return "\n".join([head, *items])
+            return company_answer(self.lang, "contact", [company.phone, company.email])
         return False
 
     def _company_hours(self):

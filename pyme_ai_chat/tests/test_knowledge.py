@@ -22,6 +22,11 @@ class TestKnowledge(ChatFixtures, TransactionCase):
             login="chat_designer",
             groups="base.group_user,website.group_website_designer",
         )
+        cls.editor = new_test_user(
+            cls.env,
+            login="chat_editor",
+            groups="base.group_user,pyme_ai_chat.pyme_ai_chat_group_editor",
+        )
         cls.employee = new_test_user(
             cls.env, login="chat_employee", groups="base.group_user"
         )
@@ -95,7 +100,7 @@ class TestKnowledge(ChatFixtures, TransactionCase):
         action = question.action_add_as_variant()
         wizard = (
             self.env[action["res_model"]]
-            .with_user(self.designer)
+            .with_user(self.editor)
             .with_context(**action["context"])
             .create({"faq_id": faq.id})
         )
@@ -149,16 +154,31 @@ class TestKnowledge(ChatFixtures, TransactionCase):
 
     def test_access_rights(self):
         faq = self._faq("returns", "es")
-        faq.with_user(self.designer).answer = "Tiene 30 días para devolverlo."
+        faq.with_user(self.editor).answer = "Tiene 30 días para devolverlo."
         self.assertEqual(faq.answer, "Tiene 30 días para devolverlo.")
+        # website designers (and Odoo's restricted editors) do not edit the FAQ nor
+        # read conversations; the chat editor reads visitors' questions only
+        with self.assertRaises(AccessError):
+            faq.with_user(self.designer).answer = "Nada"
+        conversation = self._conversation()
+        conversation._log("visitor", "¿abren hoy?")
+        conversation._log("bot", "Sí")
+        Conversation = self.env["pyme.ai.chat.conversation"]
+        with self.assertRaises(AccessError):
+            Conversation.with_user(self.designer).search([])
+        with self.assertRaises(AccessError):
+            Conversation.with_user(self.editor).search([])
+        messages = self.env["pyme.ai.chat.message"].with_user(self.editor)
+        seen = messages.search([("conversation_id", "=", conversation.id)])
+        self.assertEqual(seen.mapped("author"), ["visitor"])
+        seen.action_mark_reviewed()
+        self.assertTrue(seen.reviewed)
+        with self.assertRaises(AccessError):
+            seen.body = "otra cosa"
         with self.assertRaises(AccessError):
             faq.with_user(self.employee).read(["answer"])
         with self.assertRaises(AccessError):
             self.env["pyme.ai.chat.conversation"].with_user(self.employee).search([])
-        with self.assertRaises(AccessError):
-            self.env["pyme.ai.chat.conversation"].with_user(self.designer).create(
-                {"website_id": self.website.id}
-            )
         public = self.env.ref("base.public_user")
         with self.assertRaises(AccessError):
             self.env["pyme.ai.chat.faq"].with_user(public).search([])

@@ -61,3 +61,48 @@ class TestLead(ChatFixtures, HttpCase):
         self.assertIn("not a valid email", result["error"]["message"])
         self.assertEqual(self.env["crm.lead"].sudo().search_count([]), leads_before)
         self.assertFalse(self._conversation(token).lead_id)
+
+    def test_one_lead_per_conversation_with_interest_and_source(self):
+        team = self.env["crm.team"].create({"name": "Web sales"})
+        salesman = self.env["res.users"].create(
+            {
+                "name": "Marta Ventas",
+                "login": "chat_marta",
+                "groups_id": [(4, self.env.ref("sales_team.group_sale_salesman").id)],
+            }
+        )
+        if "crm_default_team_id" in self.website._fields:
+            self.website.write(
+                {"crm_default_team_id": team.id, "crm_default_user_id": salesman.id}
+            )
+        token = self._conversation_with("quiero un presupuesto para 20 sillas")
+        for email in ("ana@example.com", None, None, None, None):
+            values = {"phone": "612 34 56 78"}
+            if email:
+                values["email"] = email
+            self.assertTrue(self._contact(token, name="Ana", **values)["ok"])
+        leads = self.env["crm.lead"].sudo().search([("phone", "=", "+34612345678")])
+        self.assertEqual(len(leads), 1)
+        lead = leads
+        self.assertIn("20 × sillas", lead.name)
+        self.assertEqual(lead.source_id.name, "Website chat")
+        self.assertIn("quiero un presupuesto para 20 sillas", lead.description)
+        self.assertIn("</p><p>", lead.description)  # one paragraph per line
+        if "crm_default_team_id" in self.website._fields:
+            self.assertEqual(lead.team_id, team)
+            self.assertEqual(lead.user_id, salesman)
+        self.assertTrue(lead.activity_ids.filtered(lambda a: a.user_id == lead.user_id))
+        # the same phone in another conversation: attached to the same lead
+        other = self._conversation_with("¿hacen envíos a Canarias?")
+        self._contact(other, phone="+34 612 345 678")
+        self.assertEqual(self._conversation(other).lead_id, lead)
+        self.assertEqual(
+            self.env["crm.lead"].sudo().search_count([("phone", "=", "+34612345678")]),
+            1,
+        )
+        # the salesperson reads the conversations of their leads, not the others
+        mine = self.env["pyme.ai.chat.conversation"].with_user(salesman).search([])
+        if "crm_default_team_id" in self.website._fields:
+            self.assertEqual(len(mine), 2)
+        stranger = self._conversation_with("hola")
+        self.assertNotIn(self._conversation(stranger), mine)

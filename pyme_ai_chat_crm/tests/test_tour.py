@@ -23,3 +23,6 @@ class TestTour(ChatFixtures, HttpCase):
         self.assertIn("¿a qué hora abren?", lead.description)
         self.assertIn("08:30-14:00", lead.description)
         self.assertIn("¿reparan motores de barcos de pesca?", lead.description)
+        # the second contact of the same conversation updated the same lead
+        self.assertEqual(lead.email_from, "ana@example.com")
+        self.assertIn("20 × sillas", lead.description)

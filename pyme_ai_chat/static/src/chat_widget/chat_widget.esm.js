@@ -26,8 +26,8 @@ export class ChatWidget extends Component {
             maxLength: 500,
             input: "",
             busy: false,
-            // "chat" | "contact" | "done"
-            mode: saved.mode || "chat",
+            // "chat" | "contact" ("done" of older sessions reopens the chat)
+            mode: saved.mode === "contact" ? "contact" : "chat",
             contact: {name: "", email: "", phone: ""},
             error: "",
             offerPerson: saved.offerPerson || false,
@@ -176,7 +176,13 @@ export class ChatWidget extends Component {
             this.state.token = result.token;
             this.addMessage("bot", result.reply);
             this.state.offerPerson = Boolean(result.handoff);
+            if (result.contact) {
+                // a quote, order or availability request: take the contact now
+                this.state.mode = "contact";
+            }
             this.saveState();
+            // the bigger "talk to a person" button must not hide the last message
+            this.scrollDown();
         } catch {
             this.showError();
         } finally {
@@ -211,6 +217,15 @@ export class ChatWidget extends Component {
         } finally {
             this.state.busy = false;
         }
+    }
+
+    /**
+     * True to sit above another launcher in the same corner (Odoo's live chat,
+     * see pyme_ai_chat_livechat), so the two never overlap.
+     * @returns {boolean}
+     */
+    get raised() {
+        return false;
     }
 
     get contactPrompt() {
@@ -249,8 +264,11 @@ export class ChatWidget extends Component {
                 this.showError(result.error);
                 return;
             }
-            this.state.mode = "done";
+            // back to the chat: the visitor may go on asking
+            this.state.mode = "chat";
+            this.state.offerPerson = false;
             this.addMessage("bot", result.text);
+            this.focusInput();
         } catch {
             this.showError();
         } finally {

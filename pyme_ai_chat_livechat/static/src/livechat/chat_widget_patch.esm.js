@@ -5,6 +5,12 @@ import {patch} from "@web/core/utils/patch";
 import {rpc} from "@web/core/network/rpc";
 
 patch(ChatWidget.prototype, {
+    /** Odoo's live chat button is shown (an operator is online): sit above it. */
+    get raised() {
+        const livechat = this.env.services["im_livechat.livechat"];
+        return Boolean(livechat?.available);
+    },
+
     /** Open Odoo's live chat with an operator and carry the transcript into it. */
     async openLivechat() {
         const livechat = this.env.services["im_livechat.livechat"];
