@@ -4,6 +4,7 @@
 
 import math
 
+from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tools.translate import LazyGettext
 
@@ -89,3 +90,22 @@ def translate(env, label):
     if isinstance(label, LazyGettext):
         return env._(label)
     return str(label) if label is not None else ""
+
+
+# ------------------------------------------------------------------ fields
+def company_field(**kwargs):
+    """The company of an AI record: required, indexed, read-only, the current
+    company by default (one declaration for every AI model)."""
+    options = {
+        "required": True,
+        "index": True,
+        "readonly": True,
+        "default": lambda self: self.env.company,
+    }
+    return fields.Many2one("res.company", **dict(options, **kwargs))
+
+
+def ai_model_field(**kwargs):
+    """A link to the registry model that produced a record."""
+    options = {"string": "AI Model", "readonly": True, "ondelete": "set null"}
+    return fields.Many2one("pyme.ai.model", **dict(options, **kwargs))

@@ -57,6 +57,7 @@ from .series import (
     period_start,
     to_days,
 )
+from .stockout import KEYS as STOCKOUT_KEYS
 from .stockout import parse_incoming
 
 #: Longest forecast asked for, in days (5 years), and most rows a forecast CSV gets.
@@ -473,19 +474,7 @@ def cmd_stockout(args):
     rows = model.stockout(
         ids, on_hand, lead, incoming, args.service_level, args.review_days, args.today
     )
-    header = [
-        "item",
-        "stockout_date",
-        "days_to_stockout",
-        "stockout_probability",
-        "days_of_cover",
-        "reorder_point",
-        "max_level",
-        "inventory_position",
-        "order_qty",
-        "mean_daily",
-        "method",
-    ]
+    header = [key for key in STOCKOUT_KEYS if key != "today"]
     with open(args.out, "w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
         writer.writerow(header)

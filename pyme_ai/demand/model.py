@@ -348,30 +348,11 @@ class DemandModel(Estimator):
             )
         return rows
 
-    def stockout(
-        self,
-        items,
-        on_hand,
-        lead_time_days,
-        incoming=None,
-        service_level=0.95,
-        review_days=7,
-        today=None,
-        max_days=365,
-    ):
-        """See :func:`pyme_ai.demand.stockout.stockout`."""
+    def stockout(self, *args, **kwargs):
+        """See :func:`pyme_ai.demand.stockout.stockout` (same arguments after
+        the model)."""
         self.check_fitted()
-        return stockout(
-            self,
-            items,
-            on_hand,
-            lead_time_days,
-            incoming,
-            service_level,
-            review_days,
-            today,
-            max_days,
-        )
+        return stockout(self, *args, **kwargs)
 
 
 # --------------------------------------------------------------------------- reports

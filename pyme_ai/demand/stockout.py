@@ -36,29 +36,10 @@ KEYS = (
 )
 
 
-def stockout(
-    model,
-    items,
-    on_hand,
-    lead_time_days,
-    incoming=None,
-    service_level=0.95,
-    review_days=7,
-    today=None,
-    max_days=365,
-):
-    """One dict per item (see the module docstring)."""
-    rows = project(
-        model,
-        items,
-        on_hand,
-        lead_time_days,
-        incoming,
-        service_level,
-        review_days,
-        today,
-        horizon_days=max_days,
-    )
+def stockout(model, *args, max_days=365, **kwargs):
+    """One dict per item (see the module docstring): the arguments of
+    :func:`.projection.project` after the model, with ``max_days`` as its horizon."""
+    rows = project(model, *args, horizon_days=max_days, **kwargs)
     return [{key: row[key] for key in KEYS} for row in rows]
 
 

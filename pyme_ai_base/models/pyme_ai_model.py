@@ -1,7 +1,6 @@
 # Copyright 2026 pyme_ai contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import hashlib
-import inspect
 import logging
 from datetime import timedelta
 
@@ -19,16 +18,12 @@ from ..tools import (
     MODEL_ARCHIVED,
     MODEL_FAILED,
     ai_param,
+    company_field,
     error_message,
     notify,
 )
 
 _logger = logging.getLogger(__name__)
-
-# Whether persistence.loads checks the header's kind and company itself.
-_LOADS_CHECKS_HEADER = {"kind", "company_id"} <= set(
-    inspect.signature(persistence.loads).parameters
-)
 
 # Verified engine models per worker, keyed by (database, model id, attachment checksum).
 _ENGINE_CACHE = {}
@@ -59,13 +54,7 @@ class PymeAiModel(models.Model):
     kind = fields.Selection(
         selection="_selection_kind", required=True, index=True, readonly=True
     )
-    company_id = fields.Many2one(
-        "res.company",
-        required=True,
-        index=True,
-        readonly=True,
-        default=lambda self: self.env.company,
-    )
+    company_id = company_field()
     state = fields.Selection(
         [
             (MODEL_ACTIVE, "Active"),
@@ -381,13 +370,9 @@ class PymeAiModel(models.Model):
                 raise persistence.ChecksumMismatchError(
                     "artifact checksum differs from the one registered for this model"
                 )
-            if _LOADS_CHECKS_HEADER:
-                engine_model = persistence.loads(
-                    data, key, kind=self.kind, company_id=self.company_id.id
-                )
-            else:  # an older engine: check the header ourselves
-                self._check_artifact_header(header)
-                engine_model = persistence.loads(data, key)
+            engine_model = persistence.loads(
+                data, key, kind=self.kind, company_id=self.company_id.id
+            )
         except ArtifactError:
             raise
         except Exception as exc:  # noqa: BLE001 - unpickling may raise anything
@@ -396,25 +381,6 @@ class PymeAiModel(models.Model):
             _ENGINE_CACHE.pop(next(iter(_ENGINE_CACHE)))
         _ENGINE_CACHE[cache_key] = engine_model
         return engine_model
-
-    def _check_artifact_header(self, header):
-        metadata = header.get("metadata") or {}
-        if metadata.get("kind") != self.kind:
-            raise ArtifactError(
-                self.env._(
-                    "the artifact was made for kind %(found)s, not %(kind)s",
-                    found=metadata.get("kind"),
-                    kind=self.kind,
-                )
-            )
-        if metadata.get("company_id") != self.company_id.id:
-            raise ArtifactError(
-                self.env._(
-                    "the artifact was made for company %(found)s, not %(company)s",
-                    found=metadata.get("company_id"),
-                    company=self.company_id.id,
-                )
-            )
 
     def _load_engine_model(self, retrain=True):
         """The verified engine object, or None when the artifact is refused (the

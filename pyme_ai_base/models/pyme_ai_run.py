@@ -5,7 +5,15 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from ..tools import RUN_DONE, RUN_FAILED, RUN_REJECTED, RUN_RUNNING, ai_param
+from ..tools import (
+    RUN_DONE,
+    RUN_FAILED,
+    RUN_REJECTED,
+    RUN_RUNNING,
+    ai_model_field,
+    ai_param,
+    company_field,
+)
 
 RUN_RETENTION_PARAM = "pyme_ai_base.run_retention_days"
 DEFAULT_RUN_RETENTION_DAYS = 180
@@ -32,21 +40,8 @@ class PymeAiRun(models.Model):
         required=True,
         readonly=True,
     )
-    company_id = fields.Many2one(
-        "res.company",
-        required=True,
-        index=True,
-        readonly=True,
-        default=lambda self: self.env.company,
-    )
-    model_id = fields.Many2one(
-        "pyme.ai.model",
-        string="AI Model",
-        readonly=True,
-        index="btree_not_null",
-        ondelete="set null",
-        check_company=True,
-    )
+    company_id = company_field()
+    model_id = ai_model_field(index="btree_not_null", check_company=True)
     state = fields.Selection(
         [
             (RUN_RUNNING, "Running"),

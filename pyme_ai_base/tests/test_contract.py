@@ -12,7 +12,6 @@ from odoo.tools import mute_logger
 from pyme_ai import persistence
 from pyme_ai.base import PymeAiError
 
-from ..models import pyme_ai_model
 from ..tools import ai_param, error_message, notify, user_error
 from .capability_case import LOGGER, MODEL_LOGGER, PymeAiCapabilityCase
 
@@ -295,18 +294,6 @@ class TestContract(PymeAiCapabilityCase):
         )
         self._apply_once(partners)
         self._assert_isolated(models, partners, "company")
-
-    def test_header_is_checked_with_an_older_engine(self):
-        # persistence.loads without kind/company_id: the base checks the header
-        models, partners = self._two_companies_trained()
-        self._replace_artifact(
-            models[0],
-            self.registry_model._signing_key(),
-            {"kind": "test_kind", "company_id": self.company_b.id},
-        )
-        with patch.object(pyme_ai_model, "_LOADS_CHECKS_HEADER", False):
-            self._apply_once(partners)
-        self._assert_isolated(models, partners, "made for company")
 
     def test_artifact_of_another_kind_refused(self):
         models, partners = self._two_companies_trained()

@@ -2,6 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import fields, models
 
+from odoo.addons.pyme_ai_base.tools import ai_model_field
+
 from .crm_lead import TIERS
 
 
@@ -18,10 +20,4 @@ class PymeAiLeadScore(models.Model):
     score = fields.Integer(readonly=True, aggregator="avg")
     probability = fields.Float(digits=(16, 4), readonly=True, aggregator="avg")
     tier = fields.Selection(TIERS, readonly=True)
-    model_id = fields.Many2one(
-        "pyme.ai.model",
-        string="AI Model",
-        readonly=True,
-        ondelete="set null",
-        groups="pyme_ai_base.pyme_ai_base_group_user",
-    )
+    model_id = ai_model_field(groups="pyme_ai_base.pyme_ai_base_group_user")

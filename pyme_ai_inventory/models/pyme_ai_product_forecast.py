@@ -3,6 +3,8 @@
 from odoo import api, fields, models
 from odoo.tools.misc import formatLang
 
+from odoo.addons.pyme_ai_base.tools import ai_model_field, company_field
+
 from pyme_ai.demand import DEMAND_CLASSES as ENGINE_DEMAND_CLASSES
 
 #: Selection of the demand classes, as the engine names them.
@@ -60,20 +62,8 @@ class PymeAiProductForecast(models.Model):
         readonly=True,
         check_company=True,
     )
-    company_id = fields.Many2one(
-        "res.company",
-        required=True,
-        index=True,
-        readonly=True,
-        default=lambda self: self.env.company,
-    )
-    model_id = fields.Many2one(
-        "pyme.ai.model",
-        string="AI Model",
-        readonly=True,
-        ondelete="set null",
-        groups="pyme_ai_base.pyme_ai_base_group_user",
-    )
+    company_id = company_field()
+    model_id = ai_model_field(groups="pyme_ai_base.pyme_ai_base_group_user")
     date = fields.Datetime(string="Forecast On", readonly=True, index=True)
     daily_demand = fields.Float(
         digits="Product Unit of Measure", readonly=True, aggregator="sum"
