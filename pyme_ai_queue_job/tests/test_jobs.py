@@ -1,11 +1,14 @@
 # Copyright 2026 pyme_ai contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import unittest
 from datetime import timedelta
 
 from freezegun import freeze_time
 
 from odoo import fields
+from odoo.modules.registry import Registry
 from odoo.tests import tagged
+from odoo.tests.common import get_db_name
 from odoo.tools import mute_logger
 
 from odoo.addons.queue_job.tests.common import trap_jobs
@@ -23,6 +26,8 @@ if LeadScoringCase:
     class TestJobs(LeadScoringCase):
         @classmethod
         def setUpClass(cls):
+            if "pyme.ai.lead.scoring" not in Registry(get_db_name()):
+                raise unittest.SkipTest("pyme_ai_crm is not installed")
             super().setUpClass()
             cls.env = cls.env(context=dict(cls.env.context, pyme_ai_test_jobs=True))
             cls.scoring = cls.env["pyme.ai.lead.scoring"]
