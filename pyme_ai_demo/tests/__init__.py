@@ -1,0 +1,2 @@
+from . import test_generator
+from . import test_planted_truth
