@@ -36,7 +36,9 @@ class PymeAiCapabilityState(models.Model):
         string="Last Training On", compute="_compute_status"
     )
     last_run_state = fields.Selection(
-        selection=lambda self: self.env["pyme.ai.run"]._fields["state"].selection,
+        selection=lambda self: (
+            self.env["pyme.ai.run"]._fields["state"]._description_selection(self.env)
+        ),
         string="Last Training Status",
         compute="_compute_status",
     )
