@@ -65,6 +65,32 @@ class TestWonLost(LeadScoringCase):
         # a lead never counts itself
         self.assertEqual(table["partner_won"][ids.index(won.id)], 0)
 
+    def test_customer_history_stays_in_its_company(self):
+        other = self.env["res.company"].create({"name": "Other AI company"})
+        foreign = {"company_id": other.id, "team_id": False, "user_id": False}
+        partner = self.env["res.partner"].create({"name": "Shared customer"})
+        mine = self._open_lead(web=True, revenue=100, partner_id=partner.id)
+        mine.action_set_won()
+        theirs = self._open_lead(
+            web=True, revenue=100, partner_id=partner.id, **foreign
+        )
+        theirs.action_set_won()
+        theirs_lost = self._open_lead(
+            web=True, revenue=100, partner_id=partner.id, **foreign
+        )
+        theirs_lost.action_set_lost()
+        here = self._open_lead(web=True, revenue=100, partner_id=partner.id)
+        there = self._open_lead(web=True, revenue=100, partner_id=partner.id, **foreign)
+        later = fields.Datetime.now() + timedelta(hours=1)
+        table, ids = self.scoring._ai_lead_table(
+            here | there, {here.id: later, there.id: later}, []
+        )
+        # each lead counts only its own company's earlier outcomes
+        self.assertEqual(table["partner_won"][ids.index(here.id)], 1)
+        self.assertEqual(table["partner_lost"][ids.index(here.id)], 0)
+        self.assertEqual(table["partner_won"][ids.index(there.id)], 1)
+        self.assertEqual(table["partner_lost"][ids.index(there.id)], 1)
+
 
 @tagged("post_install", "-at_install")
 class TestFeatures(LeadScoringCase):
