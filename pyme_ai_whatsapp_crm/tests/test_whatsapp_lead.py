@@ -14,25 +14,7 @@ class TestWhatsappLead(WhatsappCase):
         )
 
     def test_spanish_mexican_colombian_numbers(self):
-        text = "?text=Hello%20Luis%2C%20this%20is%20Ana%20from%20Pyme."
-        cases = [
-            # national formats take the lead's country
-            ({"mobile": "612 34 56 78", "country_id": self.es.id}, "34612345678"),
-            ({"phone": "+34 912 345 678"}, "34912345678"),
-            ({"mobile": "55 1234 5678", "country_id": self.mx.id}, "525512345678"),
-            # the legacy "1" of Mexican mobiles is dropped
-            ({"mobile": "+52 1 55 1234 5678"}, "525512345678"),
-            ({"mobile": "044 55 1234 5678", "country_id": self.mx.id}, "525512345678"),
-            ({"mobile": "321 123 4567", "country_id": self.co.id}, "573211234567"),
-            ({"phone": "+57 (601) 234 5678"}, "576012345678"),
-            # no country on the lead: the company's (Spain)
-            ({"mobile": "699 11 22 33"}, "34699112233"),
-        ]
-        for values, digits in cases:
-            with self.subTest(values=values):
-                self.assertEqual(
-                    self._url(self._lead(**values)), f"https://wa.me/{digits}{text}"
-                )
+        self._check_numbers(self._lead)
 
     def test_partner_country(self):
         partner = self.env["res.partner"].create(
