@@ -253,13 +253,3 @@ def coverage_score(actual, quantile, axis=None):
     diff = _errors(actual, quantile, axis)
     out = np.mean(diff <= 0, axis=axis)
     return float(out) if axis is None else out
-
-
-# ---------------------------------------------------------- transition aliases
-# Old names, kept while pyme_ai_base's tests and tests/demand still use them.
-auc = roc_auc_score
-brier = brier_score_loss
-lift = lift_score
-quantile_coverage = coverage_score
-mase = mase_error
-rmsse = rmsse_error

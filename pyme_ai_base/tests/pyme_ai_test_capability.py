@@ -14,7 +14,7 @@ from odoo import models
 from odoo.exceptions import UserError
 
 from pyme_ai.base import Estimator
-from pyme_ai.evaluation import auc, stratified_holdout
+from pyme_ai.evaluation import roc_auc_score, stratified_holdout
 from pyme_ai.training import TrainingResult
 
 
@@ -73,7 +73,7 @@ class PymeAiTestCapability(models.AbstractModel):
         x, y = data
         train, test = stratified_holdout(y, random_state=0)
         holdout = ToyScorer().fit((x[train], y[train]))
-        score = auc(y[test], holdout.predict_proba(x[test]))
+        score = roc_auc_score(y[test], holdout.predict_proba(x[test]))
         return TrainingResult(
             model=ToyScorer().fit((x, y)),
             metrics={"auc": score, "n": int(len(test))},

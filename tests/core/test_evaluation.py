@@ -19,23 +19,23 @@ def test_auc_with_ties_by_hand():
     # positives 0.4, 0.8, 0.9 against negatives 0.1, 0.4, 0.8 (tie = 1/2):
     #   0.4: 1 + 0.5 + 0 = 1.5;  0.8: 1 + 1 + 0.5 = 2.5;  0.9: 3
     #   AUC = (1.5 + 2.5 + 3) / 9 = 7/9
-    assert ev.auc(y, s) == pytest.approx(7 / 9)
-    assert ev.auc(y, s) == pytest.approx(roc_auc_score(y, s))
+    assert ev.roc_auc_score(y, s) == pytest.approx(7 / 9)
+    assert ev.roc_auc_score(y, s) == pytest.approx(roc_auc_score(y, s))
 
 
 def test_auc_extremes():
     y = [0, 1, 0, 1]
-    assert ev.auc(y, [0.1, 0.9, 0.2, 0.8]) == 1.0
-    assert ev.auc(y, [0.9, 0.1, 0.8, 0.2]) == 0.0
-    assert ev.auc(y, [0.5, 0.5, 0.5, 0.5]) == 0.5
-    assert isinstance(ev.auc(y, [0.1, 0.9, 0.2, 0.8]), float)
+    assert ev.roc_auc_score(y, [0.1, 0.9, 0.2, 0.8]) == 1.0
+    assert ev.roc_auc_score(y, [0.9, 0.1, 0.8, 0.2]) == 0.0
+    assert ev.roc_auc_score(y, [0.5, 0.5, 0.5, 0.5]) == 0.5
+    assert isinstance(ev.roc_auc_score(y, [0.1, 0.9, 0.2, 0.8]), float)
 
 
 def test_auc_matches_sklearn_on_random_scores_with_many_ties():
     rng = np.random.default_rng(3)
     y = rng.integers(0, 2, size=300)
     s = rng.integers(0, 8, size=300) / 8  # 8 distinct values: lots of ties
-    assert ev.auc(y, s) == pytest.approx(roc_auc_score(y, s))
+    assert ev.roc_auc_score(y, s) == pytest.approx(roc_auc_score(y, s))
 
 
 @pytest.mark.parametrize(
@@ -44,14 +44,16 @@ def test_auc_matches_sklearn_on_random_scores_with_many_ties():
 )
 def test_auc_refuses_bad_input(y, s):
     with pytest.raises(EvaluationError):
-        ev.auc(y, s)
+        ev.roc_auc_score(y, s)
 
 
 # ---------------------------------------------------------------------- Brier, log loss
 def test_brier_by_hand():
     # (0.1^2 + 0.2^2 + 0.4^2 + 0.5^2) / 4 = (0.01 + 0.04 + 0.16 + 0.25) / 4 = 0.115
-    assert ev.brier([1, 0, 1, 0], [0.9, 0.2, 0.6, 0.5]) == pytest.approx(0.115)
-    assert ev.brier([1, 0], [1.0, 0.0]) == 0.0
+    assert ev.brier_score_loss([1, 0, 1, 0], [0.9, 0.2, 0.6, 0.5]) == pytest.approx(
+        0.115
+    )
+    assert ev.brier_score_loss([1, 0], [1.0, 0.0]) == 0.0
 
 
 def test_log_loss_by_hand():
@@ -71,11 +73,11 @@ def test_lift_top_10_and_20_percent_by_hand():
     y = [1, 0, 0, 1, 0, 0, 1, 0, 0, 0]
     s = [0.95, 0.9, 0.1, 0.3, 0.2, 0.4, 0.5, 0.6, 0.05, 0.15]
     # base rate 3/10. Top 10% = 1 row (0.95 -> positive): 1 / 0.3 = 3.333
-    assert ev.lift(y, s, 0.1) == pytest.approx(1 / 0.3)
+    assert ev.lift_score(y, s, 0.1) == pytest.approx(1 / 0.3)
     # top 20% = 0.95 (pos), 0.9 (neg): 0.5 / 0.3 = 1.667
-    assert ev.lift(y, s, 0.2) == pytest.approx(0.5 / 0.3)
+    assert ev.lift_score(y, s, 0.2) == pytest.approx(0.5 / 0.3)
     # everything: lift 1
-    assert ev.lift(y, s, 1.0) == pytest.approx(1.0)
+    assert ev.lift_score(y, s, 1.0) == pytest.approx(1.0)
 
 
 def test_lift_top_rounds_up_and_breaks_ties_by_input_order():
@@ -83,16 +85,16 @@ def test_lift_top_rounds_up_and_breaks_ties_by_input_order():
     y = [0, 1, 1, 0] + [0] * 10 + [1]
     s = [0.9, 0.9, 0.9, 0.9] + [0.1] * 10 + [0.2]
     # top 2 = rows 0 (neg) and 1 (pos): rate 0.5, base 3/15 = 0.2 -> 2.5
-    assert ev.lift(y, s, 0.1) == pytest.approx(2.5)
+    assert ev.lift_score(y, s, 0.1) == pytest.approx(2.5)
 
 
 def test_lift_refuses_bad_input():
     with pytest.raises(EvaluationError):
-        ev.lift([0, 0, 0], [0.1, 0.2, 0.3])
+        ev.lift_score([0, 0, 0], [0.1, 0.2, 0.3])
     with pytest.raises(EvaluationError):
-        ev.lift([0, 1], [0.1, 0.2], fraction=0)
+        ev.lift_score([0, 1], [0.1, 0.2], fraction=0)
     with pytest.raises(EvaluationError):
-        ev.lift([0, 1], [0.1, 0.2], fraction=1.5)
+        ev.lift_score([0, 1], [0.1, 0.2], fraction=1.5)
 
 
 def test_classification_report():
@@ -120,27 +122,27 @@ def test_mase_by_hand():
     history = [1, 3, 2, 5]
     # naive in-sample errors |3-1|, |2-3|, |5-2| = 2, 1, 3 -> scale 2
     # forecast errors |4-5|, |6-3| = 1, 3 -> MAE 2 -> MASE 1
-    assert ev.mase([4, 6], [5, 3], history) == pytest.approx(1.0)
+    assert ev.mase_error([4, 6], [5, 3], history) == pytest.approx(1.0)
     # season 2: |2-1|, |5-3| = 1, 2 -> scale 1.5 -> MASE 2 / 1.5
-    assert ev.mase([4, 6], [5, 3], history, season=2) == pytest.approx(4 / 3)
+    assert ev.mase_error([4, 6], [5, 3], history, season=2) == pytest.approx(4 / 3)
 
 
 def test_rmsse_by_hand():
     history = [1, 3, 2, 5]
     # naive squared errors 4, 1, 9 -> scale 14/3; forecast MSE (1 + 9) / 2 = 5
     # RMSSE = sqrt(5 / (14/3)) = sqrt(15/14) = 1.0350983
-    assert ev.rmsse([4, 6], [5, 3], history) == pytest.approx(1.0350983, abs=1e-7)
+    assert ev.rmsse_error([4, 6], [5, 3], history) == pytest.approx(1.0350983, abs=1e-7)
 
 
 def test_scaled_errors_constant_history_is_nan_and_short_history_fails():
-    assert math.isnan(ev.mase([1, 2], [1, 1], [3, 3, 3]))
-    assert math.isnan(ev.rmsse([1, 2], [1, 1], [3, 3, 3]))
+    assert math.isnan(ev.mase_error([1, 2], [1, 1], [3, 3, 3]))
+    assert math.isnan(ev.rmsse_error([1, 2], [1, 1], [3, 3, 3]))
     with pytest.raises(EvaluationError):
-        ev.mase([1], [1], [5])
+        ev.mase_error([1], [1], [5])
     with pytest.raises(EvaluationError):
-        ev.rmsse([1], [1], [1, 2, 3], season=3)
+        ev.rmsse_error([1], [1], [1, 2, 3], season=3)
     with pytest.raises(EvaluationError):
-        ev.mase([1, 2], [1], [1, 2, 3])
+        ev.mase_error([1, 2], [1], [1, 2, 3])
 
 
 def test_pinball_loss_by_hand():
@@ -158,8 +160,8 @@ def test_pinball_loss_by_hand():
 
 def test_quantile_coverage_by_hand():
     # 10 <= 15 yes, 20 <= 20 yes (at the quantile counts), 30 <= 25 no -> 2/3
-    assert ev.quantile_coverage([10, 20, 30], [15, 20, 25]) == pytest.approx(2 / 3)
-    assert ev.quantile_coverage([1, 2], [0, 0]) == 0.0
+    assert ev.coverage_score([10, 20, 30], [15, 20, 25]) == pytest.approx(2 / 3)
+    assert ev.coverage_score([1, 2], [0, 0]) == 0.0
 
 
 # ------------------------------------------------------------------------------- splits
@@ -280,14 +282,6 @@ def test_sklearn_metrics_are_plain_floats_and_match_sklearn():
     ):
         assert type(ours) is float
         assert ours == pytest.approx(theirs, abs=1e-12)
-
-
-def test_old_names_are_the_new_functions():
-    assert ev.auc is ev.roc_auc_score
-    assert ev.brier is ev.brier_score_loss
-    assert ev.lift is ev.lift_score
-    assert ev.quantile_coverage is ev.coverage_score
-    assert ev.mase is ev.mase_error and ev.rmsse is ev.rmsse_error
 
 
 def test_metric_directions():
