@@ -31,6 +31,7 @@ second demand Croston's interval is the time elapsed since the first one.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 import numpy as np
 
@@ -132,46 +133,27 @@ def run_methods(
     default_alpha = int(np.argmin(np.abs(alphas[0] - 0.1)))
 
     vt = np.ascontiguousarray(values.T)
-    level = np.zeros((n, n_alpha))
-    sse = np.zeros((n, n_alpha))
-    size = np.zeros(n)  # croston / tsb size (same smoothing constant by default)
-    tsb_size = np.zeros(n)
-    interval = np.zeros(n)
-    prob = np.zeros(n)
-    n_demands = np.zeros(n)
-    n_intervals = np.zeros(n)
-    last_demand = np.full(n, -1.0)
-    total = np.zeros(n)
-    sum_sq_nz = np.zeros(n)
-    sq_diff = np.zeros(n)
-    abs_diff = np.zeros(n)
-    prev = np.zeros(n)
+    s = SimpleNamespace(  # running state of every method, per item
+        level=np.zeros((n, n_alpha)),
+        sse=np.zeros((n, n_alpha)),
+        size=np.zeros(n),  # croston / tsb size (same smoothing constant by default)
+        tsb_size=np.zeros(n),
+        interval=np.zeros(n),
+        prob=np.zeros(n),
+        n_demands=np.zeros(n),
+        n_intervals=np.zeros(n),
+        last_demand=np.full(n, -1.0),
+        total=np.zeros(n),
+        sum_sq_nz=np.zeros(n),
+        sq_diff=np.zeros(n),
+        abs_diff=np.zeros(n),
+        prev=np.zeros(n),
+    )
 
     next_rec = 0
     for t in range(width + 1):
         while next_rec < n_o and origins[next_rec] == t:
-            _record(
-                rec,
-                stats,
-                next_rec,
-                t,
-                start,
-                level,
-                sse,
-                size,
-                tsb_size,
-                interval,
-                prob,
-                n_demands,
-                n_intervals,
-                last_demand,
-                total,
-                sum_sq_nz,
-                sq_diff,
-                abs_diff,
-                default_alpha,
-                croston_alpha,
-            )
+            _record(rec, stats, next_rec, t, start, s, default_alpha, croston_alpha)
             next_rec += 1
         if t == width or next_rec == n_o:
             break
@@ -182,83 +164,64 @@ def run_methods(
             continue
         nz = act & (y > 0)
         # SES (all alphas at once); one-step error counted from the second period
-        err = y[:, None] - level
-        sse += np.where((k >= 2)[:, None], err**2, 0.0)
+        err = y[:, None] - s.level
+        s.sse += np.where((k >= 2)[:, None], err**2, 0.0)
         gain = np.maximum(alphas, 1.0 / np.maximum(k, 1.0)[:, None])
-        level = np.where(act[:, None], level + gain * err, level)
+        s.level = np.where(act[:, None], s.level + gain * err, s.level)
         # Croston sizes and intervals (only on demand)
-        n_demands = n_demands + nz
-        g_size = np.maximum(croston_alpha, 1.0 / np.maximum(n_demands, 1.0))
-        size = np.where(nz, size + g_size * (y - size), size)
-        g_tsb = np.maximum(tsb_alpha, 1.0 / np.maximum(n_demands, 1.0))
-        tsb_size = np.where(nz, tsb_size + g_tsb * (y - tsb_size), tsb_size)
-        new_interval = nz & (last_demand >= 0)
-        n_intervals = n_intervals + new_interval
-        g_int = np.maximum(croston_alpha, 1.0 / np.maximum(n_intervals, 1.0))
-        interval = np.where(
-            new_interval, interval + g_int * ((t - last_demand) - interval), interval
+        s.n_demands = s.n_demands + nz
+        g_size = np.maximum(croston_alpha, 1.0 / np.maximum(s.n_demands, 1.0))
+        s.size = np.where(nz, s.size + g_size * (y - s.size), s.size)
+        g_tsb = np.maximum(tsb_alpha, 1.0 / np.maximum(s.n_demands, 1.0))
+        s.tsb_size = np.where(nz, s.tsb_size + g_tsb * (y - s.tsb_size), s.tsb_size)
+        new_interval = nz & (s.last_demand >= 0)
+        s.n_intervals = s.n_intervals + new_interval
+        g_int = np.maximum(croston_alpha, 1.0 / np.maximum(s.n_intervals, 1.0))
+        s.interval = np.where(
+            new_interval,
+            s.interval + g_int * ((t - s.last_demand) - s.interval),
+            s.interval,
         )
-        last_demand = np.where(nz, float(t), last_demand)
+        s.last_demand = np.where(nz, float(t), s.last_demand)
         # TSB demand probability (every period)
         g_prob = np.maximum(tsb_beta, 1.0 / np.maximum(k, 1.0))
-        prob = np.where(act, prob + g_prob * (nz - prob), prob)
+        s.prob = np.where(act, s.prob + g_prob * (nz - s.prob), s.prob)
         # running statistics
-        total = total + np.where(act, y, 0.0)
-        sum_sq_nz = sum_sq_nz + np.where(nz, y * y, 0.0)
-        diff = np.where(k >= 2, y - prev, 0.0)
-        sq_diff = sq_diff + diff * diff
-        abs_diff = abs_diff + np.abs(diff)
-        prev = np.where(act, y, prev)
+        s.total = s.total + np.where(act, y, 0.0)
+        s.sum_sq_nz = s.sum_sq_nz + np.where(nz, y * y, 0.0)
+        diff = np.where(k >= 2, y - s.prev, 0.0)
+        s.sq_diff = s.sq_diff + diff * diff
+        s.abs_diff = s.abs_diff + np.abs(diff)
+        s.prev = np.where(act, y, s.prev)
 
     _moving_averages(rec, values, start, origins, long_k)
     pattern, seasonal = _seasonal(values, start, origins, season)
     return Paths(origins, season, rec, pattern, seasonal, stats)
 
 
-def _record(
-    rec,
-    stats,
-    j,
-    t,
-    start,
-    level,
-    sse,
-    size,
-    tsb_size,
-    interval,
-    prob,
-    n_demands,
-    n_intervals,
-    last_demand,
-    total,
-    sum_sq_nz,
-    sq_diff,
-    abs_diff,
-    default_alpha,
-    croston_alpha,
-):
+def _record(rec, stats, j, t, start, s, default_alpha, croston_alpha):
     length = t - start
     has = length >= 1
     nan = np.nan
-    best = np.where(length >= 3, sse.argmin(axis=1), default_alpha)
-    rec["ses"][j] = np.where(has, level[np.arange(level.shape[0]), best], nan)
+    best = np.where(length >= 3, s.sse.argmin(axis=1), default_alpha)
+    rec["ses"][j] = np.where(has, s.level[np.arange(s.level.shape[0]), best], nan)
     # before a second demand the interval is the time since the first one
-    elapsed = np.maximum(t - last_demand, 1.0)
-    p = np.where(n_intervals >= 1, np.maximum(interval, 1.0), elapsed)
-    cro = size / p
+    elapsed = np.maximum(t - s.last_demand, 1.0)
+    p = np.where(s.n_intervals >= 1, np.maximum(s.interval, 1.0), elapsed)
+    cro = s.size / p
     rec["croston"][j] = np.where(has, cro, nan)
     rec["sba"][j] = np.where(has, cro * (1 - croston_alpha / 2), nan)
-    rec["tsb"][j] = np.where(has, prob * tsb_size, nan)
-    rec["mean"][j] = np.where(has, total / np.maximum(length, 1), nan)
+    rec["tsb"][j] = np.where(has, s.prob * s.tsb_size, nan)
+    rec["mean"][j] = np.where(has, s.total / np.maximum(length, 1), nan)
     stats["length"][j] = np.maximum(length, 0)
-    stats["n_nonzero"][j] = n_demands
-    stats["sum"][j] = total
-    stats["sum_sq_nonzero"][j] = sum_sq_nz
+    stats["n_nonzero"][j] = s.n_demands
+    stats["sum"][j] = s.total
+    stats["sum_sq_nonzero"][j] = s.sum_sq_nz
     stats["since_last"][j] = np.where(
-        last_demand >= 0, t - last_demand - 1, np.maximum(length, 0)
+        s.last_demand >= 0, t - s.last_demand - 1, np.maximum(length, 0)
     )
-    stats["sq_diff"][j] = sq_diff
-    stats["abs_diff"][j] = abs_diff
+    stats["sq_diff"][j] = s.sq_diff
+    stats["abs_diff"][j] = s.abs_diff
 
 
 def _moving_averages(rec, values, start, origins, long_k):

@@ -30,6 +30,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .model import BILL_COLUMNS, PAYMENT_COLUMNS
+
 RATES = {
     "duplicate": 0.008,
     "outlier": 0.004,
@@ -131,9 +133,7 @@ def generate_ledger(n_vendors=400, years=4, n_bills=None, seed=0, end=END, rates
     wanted = (n_bills or 62 * n_vendors * years) - months[~supplier].sum()
     wanted /= 1 + rates["duplicate"] + rates["new_vendor_large"]
     rate *= max(wanted, 0) / max((rate * months)[supplier].sum(), 1)
-    bills = {name: [] for name in ("id", "vendor", "date", "posted_at", "amount")}
-    bills.update({name: [] for name in ("currency", "reference", "bank_account")})
-    bills.update({"checksum": [], "user": []})
+    bills = {name: [] for name in BILL_COLUMNS}
     meta = []  # per bill: vendor index
     vendors = []
     for v in range(n_vendors):
@@ -294,22 +294,7 @@ def _payments(bills, vendors, rng, rates, labels, first):
             continue
         twin = dict(vendor, name=vendor["name"] + " (2)")
         by_name.setdefault(twin["name"], twin)
-    payments = {
-        name: []
-        for name in (
-            "id",
-            "vendor",
-            "date",
-            "amount",
-            "currency",
-            "bank_account",
-            "account_changed_at",
-            "account_owner",
-            "account_country",
-            "vendor_country",
-            "bill_posted_at",
-        )
-    }
+    payments = {name: [] for name in PAYMENT_COLUMNS}
     size = len(bills["id"])
     swaps = set(rng.choice(size, int(rates["swap"] * size), replace=False).tolist())
     opened = first - 3 * 365

@@ -2,6 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Shared fixtures of the website chat tests (also used by the glue addons)."""
 
+from odoo.tests import HttpCase
+
 from odoo.addons.base.tests.common import DISABLED_MAIL_CONTEXT
 
 from ..rate_limit import limiter
@@ -53,3 +55,26 @@ class ChatFixtures:
         cls.assistant = cls.env["pyme.ai.chat.assistant"]
         cls.chat_run = cls.assistant.with_company(cls.company)._ai_train()
         limiter.reset()
+
+
+class ChatHttpCase(ChatFixtures, HttpCase):
+    """A trained chat behind the website routes, with a fresh rate limit per test."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._setup_chat()
+
+    def setUp(self):
+        super().setUp()
+        limiter.reset()
+
+    def _route(self, name, **params):
+        return self.make_jsonrpc_request(f"/pyme_ai_chat/{name}", params)
+
+    def _send(self, message, token=None):
+        return self._route("message", message=message, token=token)
+
+    def _conversation(self, token):
+        conversations = self.env["pyme.ai.chat.conversation"].sudo()
+        return conversations.search([("token", "=", token)])

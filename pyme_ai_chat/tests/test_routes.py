@@ -2,34 +2,19 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import json
 
-from odoo.tests import HttpCase, tagged
+from odoo.tests import tagged
 
 from ..controllers.main import MAX_MESSAGE_LENGTH
-from ..rate_limit import limiter
-from .common import SPANISH_HOURS, ChatFixtures
+from .common import SPANISH_HOURS, ChatHttpCase
 
 
 @tagged("post_install", "-at_install")
-class TestRoutes(ChatFixtures, HttpCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls._setup_chat()
-
-    def setUp(self):
-        super().setUp()
-        limiter.reset()
-
-    def _send(self, message, token=None):
-        return self.make_jsonrpc_request(
-            "/pyme_ai_chat/message", {"message": message, "token": token}
-        )
-
+class TestRoutes(ChatHttpCase):
     def _messages(self):
         return self.env["pyme.ai.chat.message"].search([])
 
     def test_init_lists_quick_replies(self):
-        result = self.make_jsonrpc_request("/pyme_ai_chat/init", {})
+        result = self._route("init")
         self.assertTrue(result["enabled"])
         self.assertEqual(result["max_length"], MAX_MESSAGE_LENGTH)
         self.assertIn("What are your opening hours?", result["quick_replies"])
@@ -58,9 +43,7 @@ class TestRoutes(ChatFixtures, HttpCase):
         self.assertFalse(result["answered"])
         self.assertTrue(result["handoff"])
         self.assertIn("persona", result["reply"])
-        handoff = self.make_jsonrpc_request(
-            "/pyme_ai_chat/handoff", {"token": result["token"]}
-        )
+        handoff = self._route("handoff", token=result["token"])
         self.assertEqual(handoff["mode"], "contact")
         unanswered = self._messages().filtered(
             lambda m: m.author == "visitor" and not m.answered
@@ -128,17 +111,11 @@ class TestRoutes(ChatFixtures, HttpCase):
         self.assertEqual(len(self._messages()), 40)  # nothing stored once limited
 
     def test_contact_errors(self):
-        result = self.make_jsonrpc_request(
-            "/pyme_ai_chat/contact", {"token": "0" * 32, "email": "a@b.co"}
-        )
+        result = self._route("contact", token="0" * 32, email="a@b.co")
         self.assertEqual(result["error"]["status"], 404)
         token = self._send("quiero hablar con una persona")["token"]
-        result = self.make_jsonrpc_request(
-            "/pyme_ai_chat/contact", {"token": token, "email": "no-es-un-correo"}
-        )
+        result = self._route("contact", token=token, email="no-es-un-correo")
         self.assertEqual(result["error"]["code"], "invalid_contact")
         self.assertIn("no-es-un-correo", result["error"]["message"])
-        result = self.make_jsonrpc_request(
-            "/pyme_ai_chat/contact", {"token": token, "phone": "600 000 000"}
-        )
+        result = self._route("contact", token=token, phone="600 000 000")
         self.assertTrue(result["ok"])

@@ -5,30 +5,15 @@ from datetime import date, datetime, timedelta
 from lxml import etree
 
 from odoo.osv import expression
-from odoo.tests import HttpCase, tagged
+from odoo.tests import tagged
 from odoo.tools.safe_eval import safe_eval
 
-from .common import SPANISH_HOURS, ChatFixtures
+from .common import SPANISH_HOURS, ChatHttpCase
 
 
 @tagged("post_install", "-at_install")
-class TestSalesAndLimits(ChatFixtures, HttpCase):
+class TestSalesAndLimits(ChatHttpCase):
     """Small talk, sales requests, live company data, per-day hours, shared limits."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls._setup_chat()
-
-    def _send(self, message, token=None):
-        return self.make_jsonrpc_request(
-            "/pyme_ai_chat/message", {"message": message, "token": token}
-        )
-
-    def _conversation(self, token):
-        return (
-            self.env["pyme.ai.chat.conversation"].sudo().search([("token", "=", token)])
-        )
 
     def test_greetings_thanks_goodbyes_are_answered(self):
         hello = self._send("hola")
@@ -127,9 +112,7 @@ class TestSalesAndLimits(ChatFixtures, HttpCase):
 
     def test_init_is_limited(self):
         self.env["ir.config_parameter"].sudo().set_param("pyme_ai_chat.rate_limit", "5")
-        results = [
-            self.make_jsonrpc_request("/pyme_ai_chat/init", {}) for __ in range(12)
-        ]
+        results = [self._route("init") for __ in range(12)]
         self.assertEqual(sum("error" not in r for r in results), 10)
 
     def test_unanswered_filter_lists_only_unanswered_questions(self):

@@ -3,6 +3,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.pyme_ai_base.tools import notify
+
 
 class PymeAiChatFaqAssign(models.TransientModel):
     _name = "pyme.ai.chat.faq.assign"
@@ -46,17 +48,15 @@ class PymeAiChatFaqAssign(models.TransientModel):
         self.env["pyme.ai.chat.faq.variant"].create(values)
         questions.write({"reviewed": True})
         self.env["pyme.ai.chat.assistant"]._ai_trigger_training()
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": "success",
-                "message": self.env._(
-                    "%(count)s question(s) added to “%(faq)s”; the chat learns them "
-                    "at its next training.",
-                    count=len(values),
-                    faq=self.faq_id.name,
-                ),
-                "next": {"type": "ir.actions.act_window_close"},
-            },
-        }
+        message = self.env._(
+            "%(count)s question(s) added to “%(faq)s”; the chat learns them "
+            "at its next training.",
+            count=len(values),
+            faq=self.faq_id.name,
+        )
+        return notify(
+            self.env,
+            message,
+            "success",
+            next_action={"type": "ir.actions.act_window_close"},
+        )

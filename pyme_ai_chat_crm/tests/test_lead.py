@@ -1,36 +1,17 @@
 # Copyright 2026 pyme_ai contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo.tests import HttpCase, tagged
+from odoo.tests import tagged
 
-from odoo.addons.pyme_ai_chat.rate_limit import limiter
-from odoo.addons.pyme_ai_chat.tests.common import ChatFixtures
+from odoo.addons.pyme_ai_chat.tests.common import ChatHttpCase
 
 
 @tagged("post_install", "-at_install")
-class TestLead(ChatFixtures, HttpCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls._setup_chat()
-
-    def setUp(self):
-        super().setUp()
-        limiter.reset()
-
+class TestLead(ChatHttpCase):
     def _conversation_with(self, question):
-        return self.make_jsonrpc_request(
-            "/pyme_ai_chat/message", {"message": question}
-        )["token"]
+        return self._send(question)["token"]
 
     def _contact(self, token, **values):
-        return self.make_jsonrpc_request(
-            "/pyme_ai_chat/contact", {"token": token, **values}
-        )
-
-    def _conversation(self, token):
-        return (
-            self.env["pyme.ai.chat.conversation"].sudo().search([("token", "=", token)])
-        )
+        return self._route("contact", token=token, **values)
 
     def test_spanish_phone_lead_with_transcript(self):
         token = self._conversation_with("<b>¿reparan motores?</b>")

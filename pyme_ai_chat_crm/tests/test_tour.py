@@ -1,20 +1,13 @@
 # Copyright 2026 pyme_ai contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo.tests import HttpCase, tagged
+from odoo.tests import tagged
 
-from odoo.addons.pyme_ai_chat.rate_limit import limiter
-from odoo.addons.pyme_ai_chat.tests.common import ChatFixtures
+from odoo.addons.pyme_ai_chat.tests.common import ChatHttpCase
 
 
 @tagged("post_install", "-at_install")
-class TestTour(ChatFixtures, HttpCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls._setup_chat()
-
+class TestTour(ChatHttpCase):
     def test_visitor_tour_creates_lead(self):
-        limiter.reset()
         leads_before = self.env["crm.lead"].sudo().search([])
         self.start_tour("/", "pyme_ai_chat_tour", login=None)
         lead = self.env["crm.lead"].sudo().search([]) - leads_before

@@ -2,18 +2,16 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from unittest.mock import patch
 
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import new_test_user, tagged
 
-from odoo.addons.pyme_ai_chat.rate_limit import limiter
-from odoo.addons.pyme_ai_chat.tests.common import ChatFixtures
+from odoo.addons.pyme_ai_chat.tests.common import ChatHttpCase
 
 
 @tagged("post_install", "-at_install")
-class TestLivechat(ChatFixtures, HttpCase):
+class TestLivechat(ChatHttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls._setup_chat()
         cls.operator = new_test_user(
             cls.env,
             login="chat_operator",
@@ -24,14 +22,8 @@ class TestLivechat(ChatFixtures, HttpCase):
         )
         cls.website.channel_id = cls.livechat
 
-    def setUp(self):
-        super().setUp()
-        limiter.reset()
-
     def _start(self):
-        return self.make_jsonrpc_request(
-            "/pyme_ai_chat/message", {"message": "quiero hablar con una persona"}
-        )["token"]
+        return self._send("quiero hablar con una persona")["token"]
 
     def _online(self, online):
         users = self.operator if online else self.env["res.users"]
@@ -48,18 +40,14 @@ class TestLivechat(ChatFixtures, HttpCase):
         token = self._start()
         with self._online(False):
             self.livechat.invalidate_recordset(["available_operator_ids"])
-            result = self.make_jsonrpc_request(
-                "/pyme_ai_chat/handoff", {"token": token}
-            )
+            result = self._route("handoff", token=token)
         self.assertEqual(result["mode"], "contact")
 
     def test_operator_online_opens_livechat_with_transcript(self):
         token = self._start()
         with self._online(True):
             self.livechat.invalidate_recordset(["available_operator_ids"])
-            result = self.make_jsonrpc_request(
-                "/pyme_ai_chat/handoff", {"token": token}
-            )
+            result = self._route("handoff", token=token)
             self.assertEqual(result["mode"], "livechat")
             data = self.make_jsonrpc_request(
                 "/im_livechat/get_session",
@@ -70,17 +58,12 @@ class TestLivechat(ChatFixtures, HttpCase):
                 },
             )
         channel_id = data["discuss.channel"][0]["id"]
-        result = self.make_jsonrpc_request(
-            "/pyme_ai_chat/livechat_transcript",
-            {"token": token, "channel_id": channel_id},
-        )
+        result = self._route("livechat_transcript", token=token, channel_id=channel_id)
         self.assertTrue(result["ok"])
         channel = self.env["discuss.channel"].browse(channel_id)
         bodies = "".join(channel.message_ids.mapped("body"))
         self.assertIn("quiero hablar con una persona", bodies)
-        conversation = (
-            self.env["pyme.ai.chat.conversation"].sudo().search([("token", "=", token)])
-        )
+        conversation = self._conversation(token)
         self.assertEqual(conversation.livechat_channel_id, channel)
         self.assertEqual(conversation.state, "livechat")
 
@@ -93,10 +76,7 @@ class TestLivechat(ChatFixtures, HttpCase):
                 "livechat_operator_id": self.operator.partner_id.id,
             }
         )
-        result = self.make_jsonrpc_request(
-            "/pyme_ai_chat/livechat_transcript",
-            {"token": token, "channel_id": other.id},
-        )
+        result = self._route("livechat_transcript", token=token, channel_id=other.id)
         self.assertEqual(result["error"]["status"], 404)
         self.assertFalse(
             other.message_ids.filtered(lambda m: "persona" in (m.body or ""))

@@ -6,6 +6,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools.misc import format_date, formatLang
 
+from odoo.addons.pyme_ai_base.tools import notify
+
 from pyme_ai.demand.chart import projection_svg
 
 from .pyme_ai_product_forecast import DEMAND_CLASSES, METHODS, probability_text
@@ -197,18 +199,11 @@ class ProductProduct(models.Model):
             forecasting._ai_trigger_apply()
         else:
             forecasting._ai_trigger_training()
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": "info",
-                "message": self.env._(
-                    "The forecast has been queued; the current figures stay until "
-                    "the new ones are written (reload in a few minutes)."
-                ),
-                "sticky": False,
-            },
-        }
+        message = self.env._(
+            "The forecast has been queued; the current figures stay until "
+            "the new ones are written (reload in a few minutes)."
+        )
+        return notify(self.env, message)
 
 
 def chart_svg(env, row, unit):

@@ -3,6 +3,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.pyme_ai_base.tools import notify
+
 
 class StockWarehouseOrderpointAiApply(models.TransientModel):
     """Confirmation of AI suggestions: the old and new min / max of every rule, the
@@ -32,20 +34,13 @@ class StockWarehouseOrderpointAiApply(models.TransientModel):
         orderpoints._ai_check_manager()
         for line in lines:
             line.orderpoint_id._ai_apply_values(line.new_min, line.new_max)
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": "success",
-                "message": self.env._(
-                    "AI suggestion applied to %(count)s reordering rule(s); Undo AI "
-                    "suggestion restores the previous values.",
-                    count=len(lines),
-                ),
-                "sticky": False,
-                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
-            },
-        }
+        message = self.env._(
+            "AI suggestion applied to %(count)s reordering rule(s); Undo AI "
+            "suggestion restores the previous values.",
+            count=len(lines),
+        )
+        reload = {"type": "ir.actions.client", "tag": "soft_reload"}
+        return notify(self.env, message, "success", next_action=reload)
 
 
 class StockWarehouseOrderpointAiApplyLine(models.TransientModel):

@@ -44,71 +44,58 @@ RFM_COLUMNS = {
 }
 
 
+# company_dependent: one value per company (jsonb), each computed from that
+# company's own orders, like the customer's payment terms or accounts.
+RFM_FIELD = {"company_dependent": True, "readonly": True, "groups": RFM_GROUPS}
+
+
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
-    # company_dependent: one value per company (jsonb), each computed from that
-    # company's own orders, like the customer's payment terms or accounts.
     ai_rfm_segment = fields.Selection(
         SEGMENT_SELECTION,
         string="Customer Segment",
-        company_dependent=True,
-        readonly=True,
-        groups=RFM_GROUPS,
+        **RFM_FIELD,
         help="RFM segment of this customer in the current company, from its confirmed "
         "sale orders: how recently, how often and how much it buys compared with the "
         "company's other customers. Recomputed every day.",
     )
     ai_rfm_recency_score = fields.Integer(
         string="Recency Score",
-        company_dependent=True,
-        readonly=True,
-        groups=RFM_GROUPS,
+        **RFM_FIELD,
         help="1 to 5: 5 for the fifth of customers who bought most recently.",
     )
     ai_rfm_frequency_score = fields.Integer(
         string="Frequency Score",
-        company_dependent=True,
-        readonly=True,
-        groups=RFM_GROUPS,
+        **RFM_FIELD,
         help="1 to 5: 5 for the fifth of customers with the most orders.",
     )
     ai_rfm_monetary_score = fields.Integer(
         string="Monetary Score",
-        company_dependent=True,
-        readonly=True,
-        groups=RFM_GROUPS,
+        **RFM_FIELD,
         help="1 to 5: 5 for the fifth of customers who spent the most.",
     )
     ai_rfm_recency_days = fields.Integer(
         string="Days Since Last Order",
-        company_dependent=True,
-        readonly=True,
-        groups=RFM_GROUPS,
+        **RFM_FIELD,
         help="Days between the last confirmed sale order and the segment date.",
     )
     ai_rfm_order_count = fields.Integer(
         string="Confirmed Orders",
-        company_dependent=True,
-        readonly=True,
-        groups=RFM_GROUPS,
+        **RFM_FIELD,
         help="Confirmed sale orders of this customer (and its contacts) with a "
         "positive untaxed amount.",
     )
     ai_rfm_monetary = fields.Float(
         string="Confirmed Sales Total",
-        company_dependent=True,
-        readonly=True,
-        groups=RFM_GROUPS,
+        **RFM_FIELD,
         digits="Product Price",
         help="Untaxed total of the confirmed sale orders of this customer (and its "
         "contacts), in the company currency.",
     )
     ai_rfm_date = fields.Date(
         string="Segment Date",
-        company_dependent=True,
-        readonly=True,
-        groups=RFM_GROUPS,
+        **RFM_FIELD,
         help="Day the customer segment was computed on.",
     )
 

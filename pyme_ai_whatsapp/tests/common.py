@@ -1,5 +1,6 @@
 # Copyright 2026 pyme_ai contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo.exceptions import UserError
 from odoo.tests import TransactionCase
 
 from odoo.addons.base.tests.common import DISABLED_MAIL_CONTEXT
@@ -43,6 +44,29 @@ class WhatsappCase(TransactionCase):
                 self.assertEqual(
                     self._url(make(**values)), f"https://wa.me/{digits}{text}"
                 )
+
+    #: (number values, why the number is refused)
+    INVALID_CASES = [
+        ({"mobile": "12"}, "too short"),
+        ({"mobile": "+34 123"}, "too short"),
+        ({"mobile": "+999 612345678"}, "country calling code does not exist"),
+        (
+            {"mobile": "999 999 9999", "country_id": "co"},
+            "not a valid number for Colombia",
+        ),
+        ({}, "there is no phone number"),
+    ]
+
+    def _check_invalid_numbers(self, make):
+        """Each refused number raises a UserError that says why."""
+        for values, why in self.INVALID_CASES:
+            values = dict(values)
+            if "country_id" in values:
+                values["country_id"] = getattr(self, values["country_id"]).id
+            with self.subTest(values=values):
+                record = make(**values)
+                with self.assertRaisesRegex(UserError, why):
+                    record.action_ai_whatsapp()
 
     def _url(self, record):
         action = record.action_ai_whatsapp()

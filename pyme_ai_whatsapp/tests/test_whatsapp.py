@@ -46,17 +46,4 @@ class TestWhatsappPartner(WhatsappCase):
             partner.action_ai_whatsapp()
 
     def test_invalid_numbers_say_why(self):
-        for values, why in [
-            ({"mobile": "12"}, "too short"),
-            ({"mobile": "+34 123"}, "too short"),
-            ({"mobile": "+999 612345678"}, "country calling code does not exist"),
-            (
-                {"mobile": "999 999 9999", "country_id": self.co.id},
-                "not a valid number for Colombia",
-            ),
-        ]:
-            with self.subTest(values=values):
-                with self.assertRaisesRegex(UserError, why):
-                    self._partner(**values).action_ai_whatsapp()
-        with self.assertRaisesRegex(UserError, "there is no phone number"):
-            self._partner().action_ai_whatsapp()
+        self._check_invalid_numbers(self._partner)

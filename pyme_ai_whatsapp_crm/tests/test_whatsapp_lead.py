@@ -31,18 +31,4 @@ class TestWhatsappLead(WhatsappCase):
             lead.action_ai_whatsapp()
 
     def test_invalid_numbers_say_why(self):
-        for values, why in [
-            ({"mobile": "12"}, "too short"),
-            ({"mobile": "+34 123"}, "too short"),
-            ({"mobile": "+999 612345678"}, "country calling code does not exist"),
-            (
-                {"mobile": "999 999 9999", "country_id": self.co.id},
-                "not a valid number for Colombia",
-            ),
-        ]:
-            with self.subTest(values=values):
-                lead = self._lead(**values)
-                with self.assertRaisesRegex(UserError, why):
-                    lead.action_ai_whatsapp()
-        with self.assertRaisesRegex(UserError, "there is no phone number"):
-            self._lead().action_ai_whatsapp()
+        self._check_invalid_numbers(self._lead)

@@ -127,20 +127,8 @@ def files(tmp_path_factory):
     assert (
         pyme_ai("chat", "train", FAQ, "--model", models / "chat.model").returncode == 0
     )
-    assert (
-        pyme_ai(
-            "leads",
-            "train",
-            leads,
-            "--target",
-            "won",
-            "--id",
-            "lead_id",
-            "--model",
-            models / "leads.model",
-        ).returncode
-        == 0
-    )
+    train_leads = ("leads", "train", leads, "--target", "won", "--id", "lead_id")
+    assert pyme_ai(*train_leads, "--model", models / "leads.model").returncode == 0
     assert (
         pyme_ai(
             "demand",
@@ -155,18 +143,7 @@ def files(tmp_path_factory):
         ).returncode
         == 0
     )
-    dev = pyme_ai(
-        "leads",
-        "train",
-        leads,
-        "--target",
-        "won",
-        "--id",
-        "lead_id",
-        "--model",
-        models / "dev.model",
-        key=None,
-    )
+    dev = pyme_ai(*train_leads, "--model", models / "dev.model", key=None)
     assert dev.returncode == 0
     return d
 

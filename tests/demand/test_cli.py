@@ -108,56 +108,14 @@ def test_stockout_from_history_and_from_a_saved_model(samples, tmp_path, monkeyp
     history, stock = samples
     model = tmp_path / "model.bin"
     fc = tmp_path / "fc.csv"
-    assert (
-        cli.main(
-            [
-                "demand",
-                "forecast",
-                str(history),
-                "--item",
-                "product",
-                "--out",
-                str(fc),
-                "--model-out",
-                str(model),
-            ]
-        )
-        == 0
-    )
+    item = ["--item", "product"]
+    forecast = ["demand", "forecast", str(history), *item, "--out", str(fc)]
+    assert cli.main([*forecast, "--model-out", str(model)]) == 0
     direct, saved = tmp_path / "a.csv", tmp_path / "b.csv"
-    assert (
-        cli.main(
-            [
-                "demand",
-                "stockout",
-                str(history),
-                "--item",
-                "product",
-                "--stock",
-                str(stock),
-                "--out",
-                str(direct),
-            ]
-        )
-        == 0
-    )
-    assert (
-        cli.main(
-            [
-                "demand",
-                "stockout",
-                "--model",
-                str(model),
-                "--stock",
-                str(stock),
-                "--stock-item",
-                "product",
-                "--out",
-                str(saved),
-            ]
-        )
-        == 0
-    )
+    stockout = ["demand", "stockout", "--stock", str(stock)]
+    assert cli.main([*stockout, str(history), *item, "--out", str(direct)]) == 0
+    from_model = [*stockout, "--model", str(model), "--stock-item", "product"]
+    assert cli.main([*from_model, "--out", str(saved)]) == 0
     rows = _rows(direct)
     assert rows[0][:4] == [
         "item",
@@ -171,21 +129,7 @@ def test_stockout_from_history_and_from_a_saved_model(samples, tmp_path, monkeyp
         assert 0 <= float(r[3]) <= 1 and float(r[6]) >= float(r[5]) >= 0
     # a model signed with another key is refused cleanly
     monkeypatch.setenv("PYME_AI_KEY", "another-key")
-    assert (
-        cli.main(
-            [
-                "demand",
-                "stockout",
-                "--model",
-                str(model),
-                "--stock",
-                str(stock),
-                "--out",
-                str(saved),
-            ]
-        )
-        == 2
-    )
+    assert cli.main([*stockout, "--model", str(model), "--out", str(saved)]) == 2
 
 
 def test_wide_input(tmp_path, capsys):
