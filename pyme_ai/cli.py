@@ -219,12 +219,20 @@ def float_in(low, high, *, open_low=False, open_high=False):
     return parse
 
 
+def add_command(subparsers, name, help, doc):  # noqa: A002 (argparse's word)
+    """Add the command ``name`` (described by the first paragraph of ``doc``) and
+    return the subparsers its actions go in; without an action it prints its help."""
+    parser = subparsers.add_parser(name, help=help, description=doc.split("\n\n")[0])
+    parser.set_defaults(func=lambda args: parser.print_help() or 2)
+    return parser.add_subparsers(dest=f"{name}_command", metavar="ACTION")
+
+
 def build_parser():
     parser = argparse.ArgumentParser(
         prog="pyme-ai",
         description=(
-            "pyme_ai engine: run lead scoring, demand forecasts and FAQ chat"
-            " on CSV exports."
+            "pyme_ai engine: run lead scoring, demand forecasts, FAQ chat and"
+            " payment checks on CSV exports."
         ),
     )
     parser.add_argument("--version", action="version", version=f"pyme-ai {__version__}")

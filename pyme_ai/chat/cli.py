@@ -25,6 +25,7 @@ from .. import persistence
 from ..cli import (
     KEY_HELP,
     CommandError,
+    add_command,
     add_key_argument,
     check_input,
     check_output,
@@ -39,13 +40,12 @@ from .model import ChatModel, answer_metrics, evaluate
 
 
 def register(subparsers):
-    parser = subparsers.add_parser(
+    sub = add_command(
+        subparsers,
         "chat",
-        help="FAQ chat: train an intent model, answer and evaluate queries",
-        description=__doc__.split("\n\n")[0],
+        "FAQ chat: train an intent model, answer and evaluate queries",
+        __doc__,
     )
-    sub = parser.add_subparsers(dest="chat_command", metavar="ACTION")
-    parser.set_defaults(func=lambda args: _usage(parser))
 
     tr = sub.add_parser(
         "train", help="train a model from an FAQ JSONL", epilog=KEY_HELP
@@ -88,11 +88,6 @@ def register(subparsers):
     ev.add_argument("--json", action="store_true", help="print JSON instead of a table")
     add_key_argument(ev)
     ev.set_defaults(func=cmd_evaluate)
-
-
-def _usage(parser):
-    parser.print_help()
-    return 2
 
 
 def _load_model(args):

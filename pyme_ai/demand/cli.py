@@ -38,6 +38,7 @@ from .. import persistence
 from ..cli import (
     KEY_HELP,
     CommandError,
+    add_command,
     add_key_argument,
     check_output,
     float_in,
@@ -78,13 +79,12 @@ YEARS = (1900, 2200)
 
 
 def register(subparsers):
-    parser = subparsers.add_parser(
+    sub = add_command(
+        subparsers,
         "demand",
-        help="demand forecasts, backtests and stock-out estimates",
-        description=__doc__.split("\n\n")[0],
+        "demand forecasts, backtests and stock-out estimates",
+        __doc__,
     )
-    sub = parser.add_subparsers(dest="demand_command", metavar="ACTION")
-    parser.set_defaults(func=lambda args: _usage(parser))
 
     fc = sub.add_parser(
         "forecast", help="per-item forecast with cumulative quantiles", epilog=KEY_HELP
@@ -145,11 +145,6 @@ def register(subparsers):
     sa = sub.add_parser("sample", help="write the synthetic sample CSV files")
     sa.add_argument("--out", required=True, help="directory to write into")
     sa.set_defaults(func=cmd_sample)
-
-
-def _usage(parser):
-    parser.print_help()
-    return 2
 
 
 def _history_args(p, optional=False):

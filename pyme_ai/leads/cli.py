@@ -27,6 +27,7 @@ from ..base import PymeAiError
 from ..cli import (
     KEY_HELP,
     CommandError,
+    add_command,
     add_key_argument,
     check_output,
     int_in,
@@ -53,13 +54,12 @@ REPORT_METRICS = ("auc", "brier", "log_loss", "lift_10", "lift_20")
 
 
 def register(subparsers):
-    parser = subparsers.add_parser(
+    sub = add_command(
+        subparsers,
         "leads",
-        help="lead scoring: train, score and evaluate on CRM exports",
-        description=__doc__.split("\n\n")[0],
+        "lead scoring: train, score and evaluate on CRM exports",
+        __doc__,
     )
-    sub = parser.add_subparsers(dest="leads_command", metavar="ACTION")
-    parser.set_defaults(func=lambda args: parser.print_help() or 2)
 
     tr = sub.add_parser("train", help="train and save a model", epilog=KEY_HELP)
     _data_args(tr)

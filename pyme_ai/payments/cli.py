@@ -19,6 +19,7 @@ from __future__ import annotations
 import csv
 import json
 
+from ..cli import add_command
 from ..tabular import read_csv
 from .model import PaymentRiskModel
 from .sample import write_sample
@@ -55,13 +56,12 @@ def reason_text(reason):
 
 
 def register(subparsers):
-    parser = subparsers.add_parser(
+    sub = add_command(
+        subparsers,
         "payments",
-        help="unusual vendor bills and payments (duplicates, bank accounts, outliers)",
-        description=__doc__.split("\n\n")[0],
+        "unusual vendor bills and payments (duplicates, bank accounts, outliers)",
+        __doc__,
     )
-    sub = parser.add_subparsers(dest="payments_command", metavar="ACTION")
-    parser.set_defaults(func=lambda args: _usage(parser))
     scan = sub.add_parser("scan", help="score bills (and payments) with reasons")
     scan.add_argument("bills", metavar="BILLS.csv", help="vendor bills CSV")
     scan.add_argument("--payments", metavar="PAYMENTS.csv", help="payments CSV")
@@ -76,11 +76,6 @@ def register(subparsers):
     )
     sample.add_argument("--out", required=True, help="directory to write into")
     sample.set_defaults(func=cmd_sample)
-
-
-def _usage(parser):
-    parser.print_help()
-    return 2
 
 
 def cmd_scan(args):

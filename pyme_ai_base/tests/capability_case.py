@@ -4,10 +4,9 @@
 
 from odoo_test_helper import FakeModelLoader
 
-from odoo.tests import new_test_user
 from odoo.tools import mute_logger
 
-from .common import PymeAiCase
+from .common import PymeAiCase, make_users
 
 LOGGER = "odoo.addons.pyme_ai_base.models.pyme_ai_capability"
 MODEL_LOGGER = "odoo.addons.pyme_ai_base.models.pyme_ai_model"
@@ -31,17 +30,12 @@ class PymeAiCapabilityCase(PymeAiCase):
         cls.train_cron = cls._make_cron("train")
         cls.apply_cron = cls._make_cron("apply")
         cls.registry_model = cls.env["pyme.ai.model"]
-        cls.ai_user = new_test_user(
+        cls.ai_user, cls.ai_manager, cls.plain_user = make_users(
             cls.env,
-            login="ai_user",
-            groups="base.group_user,pyme_ai_base.pyme_ai_base_group_user",
+            ai_user="base.group_user,pyme_ai_base.pyme_ai_base_group_user",
+            ai_manager="base.group_user,pyme_ai_base.pyme_ai_base_group_manager",
+            no_ai="base.group_user",
         )
-        cls.ai_manager = new_test_user(
-            cls.env,
-            login="ai_manager",
-            groups="base.group_user,pyme_ai_base.pyme_ai_base_group_manager",
-        )
-        cls.plain_user = new_test_user(cls.env, login="no_ai", groups="base.group_user")
 
     @classmethod
     def tearDownClass(cls):

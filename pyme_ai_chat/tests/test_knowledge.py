@@ -4,8 +4,10 @@ from datetime import timedelta
 
 from odoo import fields
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tests import TransactionCase, new_test_user, tagged
+from odoo.tests import TransactionCase, tagged
 from odoo.tools import SQL
+
+from odoo.addons.pyme_ai_base.tests.common import make_users
 
 from ..models.pyme_ai_chat_conversation import mask_personal_data
 from .common import SPANISH_HOURS, ChatFixtures
@@ -17,18 +19,11 @@ class TestKnowledge(ChatFixtures, TransactionCase):
     def setUpClass(cls):
         super().setUpClass()
         cls._setup_chat()
-        cls.designer = new_test_user(
+        cls.designer, cls.editor, cls.employee = make_users(
             cls.env,
-            login="chat_designer",
-            groups="base.group_user,website.group_website_designer",
-        )
-        cls.editor = new_test_user(
-            cls.env,
-            login="chat_editor",
-            groups="base.group_user,pyme_ai_chat.pyme_ai_chat_group_editor",
-        )
-        cls.employee = new_test_user(
-            cls.env, login="chat_employee", groups="base.group_user"
+            chat_designer="base.group_user,website.group_website_designer",
+            chat_editor="base.group_user,pyme_ai_chat.pyme_ai_chat_group_editor",
+            chat_employee="base.group_user",
         )
 
     def _faq(self, intent, lang):

@@ -2,9 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import random
 
-from odoo.tests import new_test_user
-
-from odoo.addons.pyme_ai_base.tests.common import PymeAiCase
+from odoo.addons.pyme_ai_base.tests.common import PymeAiCase, make_users
 
 
 class LeadScoringCase(PymeAiCase):
@@ -27,15 +25,10 @@ class LeadScoringCase(PymeAiCase):
         Source = cls.env["utm.source"]
         cls.source_web = Source.create({"name": "Website AI"})
         cls.source_call = Source.create({"name": "Cold call AI"})
-        cls.salesman = new_test_user(
+        cls.salesman, cls.other_salesman = make_users(
             cls.env,
-            login="ai_salesman",
-            groups="sales_team.group_sale_salesman",
-        )
-        cls.other_salesman = new_test_user(
-            cls.env,
-            login="ai_salesman_2",
-            groups="sales_team.group_sale_salesman",
+            ai_salesman="sales_team.group_sale_salesman",
+            ai_salesman_2="sales_team.group_sale_salesman",
         )
 
     @classmethod

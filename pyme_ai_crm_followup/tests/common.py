@@ -61,6 +61,37 @@ class FollowupCase(LeadScoringCase):
             )
         )
 
+    def _template_rule(self, subject, body="<p>Hello</p>", **values):
+        """A no-activity rule sending a lead mail template of ``subject``."""
+        template = self.env["mail.template"].create(
+            {
+                "name": subject,
+                "model_id": self.env["ir.model"]._get_id("crm.lead"),
+                "subject": subject,
+                "body_html": body,
+                "email_to": "{{ object.email_from }}",
+            }
+        )
+        return self._rule(
+            "no_activity",
+            action="mail_template",
+            mail_template_id=template.id,
+            **values,
+        )
+
+    def _won_and_foreign(self, age_days, prepare):
+        """A won lead and another company's lead, each ``prepare``-d so that the
+        rule's trigger alone would fire; the rule must skip both."""
+        won = self._lead(age_days)
+        prepare(won)
+        won.write({"stage_id": self.stage_won.id})
+        other_company = self.env["res.company"].create({"name": "Other AI Co"})
+        foreign = self._lead(
+            age_days, company_id=other_company.id, team_id=False, user_id=False
+        )
+        prepare(foreign)
+        return won, foreign
+
     def _notes(self, lead, rule):
         return lead.message_ids.filtered(lambda m: rule.name in (m.body or ""))
 

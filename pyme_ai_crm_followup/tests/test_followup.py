@@ -101,17 +101,8 @@ class TestFollowupRules(FollowupCase):
         self.assertFiredOnce(rule, lead, self.leader)
 
     def test_mail_template_action(self):
-        template = self.env["mail.template"].create(
-            {
-                "name": "Still interested?",
-                "model_id": self.env["ir.model"]._get_id("crm.lead"),
-                "subject": "Still interested, {{ object.name }}?",
-                "body_html": "<p>Shall we talk again?</p>",
-                "email_to": "{{ object.email_from }}",
-            }
-        )
-        rule = self._rule(
-            "no_activity", action="mail_template", mail_template_id=template.id
+        rule = self._template_rule(
+            "Still interested, {{ object.name }}?", "<p>Shall we talk again?</p>"
         )
         lead = self._lead(40, email_from="client@example.com")
         self.Rule._cron_run()
@@ -204,19 +195,9 @@ class TestFollowupRules(FollowupCase):
         self.assertEqual(action["domain"], [("rule_id", "=", rule.id)])
 
     def test_broken_rule_does_not_stop_the_others(self):
-        template = self.env["mail.template"].create(
-            {
-                "name": "Broken",
-                "model_id": self.env["ir.model"]._get_id("crm.lead"),
-                "subject": "{{ object.no_such_field }}",
-                "body_html": "<p>Hello</p>",
-            }
-        )
-        broken = self._rule(
-            "no_activity",
+        broken = self._template_rule(
+            "{{ object.no_such_field }}",
             name="Broken template",
-            action="mail_template",
-            mail_template_id=template.id,
             sequence=1,
             domain="[('priority', '!=', '3')]",
         )
@@ -252,7 +233,7 @@ class TestFollowupRules(FollowupCase):
         failing = self.Rule.search([("last_error_step", "!=", False)])
         self.assertEqual(failing, broken | bad_domain)
         # fixed, the next run succeeds and clears the error
-        template.subject = "{{ object.name }}"
+        broken.mail_template_id.subject = "{{ object.name }}"
         with self.assertLogs(LOGGER, level="WARNING"):
             self.Rule._cron_run()  # the bad domain still fails
         self.assertFalse(broken.last_error_step)
@@ -324,18 +305,7 @@ class TestFollowupRules(FollowupCase):
             rule.domain = "[('no_such_field', '=', 1)]"
 
     def test_template_rendered_as_owner(self):
-        template = self.env["mail.template"].create(
-            {
-                "name": "Owner template",
-                "model_id": self.env["ir.model"]._get_id("crm.lead"),
-                "subject": "News for {{ object.name }}",
-                "body_html": "<p>Hello</p>",
-                "email_to": "{{ object.email_from }}",
-            }
-        )
-        rule = self._rule(
-            "no_activity", action="mail_template", mail_template_id=template.id
-        )
+        rule = self._template_rule("News for {{ object.name }}")
         rule.run_as_user_id = self.salesman
         own = self._lead(40, email_from="own@example.com")
         other = self._lead(

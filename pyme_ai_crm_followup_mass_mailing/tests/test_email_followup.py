@@ -62,14 +62,9 @@ class TestEmailFollowup(FollowupCase):
                 "date": self.now - timedelta(days=2),
             }
         )
-        won = self._lead(20)
-        self._trace(won, "open", 4)
-        won.write({"stage_id": self.stage_won.id})
-        other_company = self.env["res.company"].create({"name": "Other AI Co"})
-        foreign = self._lead(
-            20, company_id=other_company.id, team_id=False, user_id=False
+        won, foreign = self._won_and_foreign(
+            20, lambda lead: self._trace(lead, "open", 4)
         )
-        self._trace(foreign, "open", 4)
         self.Rule._cron_run()
         self.Rule._cron_run()
         self.assertFiredOnce(rule, opened, self.salesman)

@@ -31,14 +31,9 @@ class TestPricingFollowup(FollowupCase):
         self._visit(blog, "/blog/news", 1)
         old = self._lead(10)
         self._visit(old, "/precios", 24 * 5)  # before the 2-day look-back
-        won = self._lead(10)
-        self._visit(won, "/pricing", 1)
-        won.write({"stage_id": self.stage_won.id})
-        other_company = self.env["res.company"].create({"name": "Other AI Co"})
-        foreign = self._lead(
-            10, company_id=other_company.id, team_id=False, user_id=False
+        won, foreign = self._won_and_foreign(
+            10, lambda lead: self._visit(lead, "/pricing", 1)
         )
-        self._visit(foreign, "/pricing", 1)
         self.Rule._cron_run()
         self.Rule._cron_run()
         self.assertFiredOnce(rule, priced, self.salesman)

@@ -306,26 +306,19 @@ class TestRfmSegments(PymeAiCase):
         self._build_history()
         self._compute()
         rfm_fields = list(rfm_module.RFM_COLUMNS)
-        employee = new_test_user(
-            self.env,
-            login="rfm_employee",
-            groups="base.group_user",
-            company_id=self.company.id,
-            company_ids=[(6, 0, self.company.ids)],
-        )
-        portal = new_test_user(
-            self.env,
-            login="rfm_portal",
-            groups="base.group_portal",
-            company_id=self.company.id,
-            company_ids=[(6, 0, self.company.ids)],
-        )
-        salesman = new_test_user(
-            self.env,
-            login="rfm_salesman_reader",
-            groups="sales_team.group_sale_salesman",
-            company_id=self.company.id,
-            company_ids=[(6, 0, self.company.ids)],
+        employee, portal, salesman = (
+            new_test_user(
+                self.env,
+                login=login,
+                groups=groups,
+                company_id=self.company.id,
+                company_ids=[(6, 0, self.company.ids)],
+            )
+            for login, groups in (
+                ("rfm_employee", "base.group_user"),
+                ("rfm_portal", "base.group_portal"),
+                ("rfm_salesman_reader", "sales_team.group_sale_salesman"),
+            )
         )
         customer = self.customers["A"]
         for user, partner in ((employee, customer), (portal, portal.partner_id)):
