@@ -6,6 +6,7 @@ import math
 
 from odoo import fields
 from odoo.exceptions import UserError
+from odoo.tools.misc import formatLang
 from odoo.tools.translate import LazyGettext
 
 from pyme_ai.base import PymeAiError
@@ -15,6 +16,7 @@ RUN_RUNNING = "running"
 RUN_DONE = "done"
 RUN_REJECTED = "rejected"
 RUN_FAILED = "failed"
+RUN_NO_DATA = "no_data"
 # States of pyme.ai.model
 MODEL_ACTIVE = "active"
 MODEL_ARCHIVED = "archived"
@@ -83,6 +85,24 @@ def user_error(exc):
     """The UserError to raise for an engine error:
     ``raise user_error(exc) from exc``."""
     return UserError(error_message(exc))
+
+
+class AiNotice(UserError):
+    """Too little data to train for a company: a notice shown where users look,
+    not a failure. ``code`` is a key of the capability's ``_ai_notices``; the run
+    stores it with ``params`` and renders them in each reader's language."""
+
+    def __init__(self, capability, code, **params):
+        self.code, self.params = code, params
+        super().__init__(capability._ai_message(code, params))
+
+
+def display_value(env, value):
+    """A message parameter as the reader writes it (decimal comma in Spanish)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return value
+    digits = 0 if float(value).is_integer() else (2 if abs(value) >= 10 else 3)
+    return formatLang(env, value, digits=digits)
 
 
 def translate(env, label):

@@ -49,7 +49,11 @@ def run_ai_jobs(env, company):
         run, ai_model = train_and_apply(env, name, company)
         timings[name] = round(time.monotonic() - started, 1)
         _logger.info(
-            "%s for %s: run %s, model %s", name, company.name, run.state, ai_model.name
+            "%s for %s: run %s, model %s",
+            name,
+            company.name,
+            run.state,
+            ai_model.display_name,
         )
     for name in ("pyme.ai.insight", "pyme.ai.crm.kpi"):
         if name in env:

@@ -9,12 +9,11 @@ from datetime import timedelta
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
 from odoo.tools import SQL
 from odoo.tools.misc import format_date, formatLang
 from odoo.tools.translate import LazyTranslate
 
-from odoo.addons.pyme_ai_base.tools import translate
+from odoo.addons.pyme_ai_base.tools import AiNotice, translate
 
 from pyme_ai import payments as engine
 
@@ -99,6 +98,12 @@ class PymeAiPaymentRisk(models.AbstractModel):
     _ai_apply_batch_size = 2000
     # more flags on new history is no reason to keep an older model
     _ai_protect_active = False
+    _ai_notices = {
+        "few_bills": _lt(
+            "The AI needs %(needed)s posted vendor bills to learn from; there are "
+            "%(count)s."
+        ),
+    }
     _ai_metrics = {
         "flag_rate": (_lt("Share of recent bills flagged"), "lower"),
         "n_bills": (_lt("Bills learnt from"), "higher"),
@@ -296,14 +301,7 @@ class PymeAiPaymentRisk(models.AbstractModel):
         )
         minimum = self._ai_min_samples()
         if len(bills) < minimum:
-            raise UserError(
-                self.env._(
-                    "Not enough vendor bills to learn from: %(count)s posted, at "
-                    "least %(needed)s are needed.",
-                    count=len(bills),
-                    needed=minimum,
-                )
-            )
+            raise AiNotice(self, "few_bills", count=len(bills), needed=minimum)
         payments = (
             self.env["account.payment"]
             .sudo()

@@ -17,7 +17,7 @@ from datetime import datetime
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
-from odoo.tools import SQL
+from odoo.tools import SQL, LazyTranslate
 
 from pyme_ai.base import PymeAiError
 from pyme_ai.training import is_worse
@@ -27,20 +27,41 @@ from ..tools import (
     DIRECTIONS,
     RUN_DONE,
     RUN_FAILED,
+    RUN_NO_DATA,
     RUN_REJECTED,
     RUN_RUNNING,
+    AiNotice,
     ai_param,
+    display_value,
     error_message,
     notify,
     translate,
 )
 
 _logger = logging.getLogger(__name__)
+_lt = LazyTranslate(__name__)
 
 MIN_SAMPLES_PARAM = "pyme_ai_base.min_samples"
 MARGIN_PARAM = "pyme_ai_base.regression_margin"
 DEFAULT_MIN_SAMPLES = 20
 DEFAULT_MARGIN = 0.02
+
+#: messages every capability's runs may store as codes
+BASE_MESSAGES = {
+    "interrupted": _lt("Interrupted (the server stopped)."),
+    "rejected": _lt(
+        "Rejected: holdout %(metric)s %(new)s is worse than the active model's "
+        "%(old)s by more than the allowed margin %(margin)s; the active model is kept."
+    ),
+    "not_trained": _lt(
+        "The AI has not been trained for this company yet: it trains every night, "
+        "or now from AI > Capabilities > Train now."
+    ),
+}
+TRY_IT = _lt(
+    "To see it work meanwhile, install the demo company (AI for SMEs: Demo "
+    "Company) or run the pyme-ai command on an export of your data."
+)
 
 #: methods a capability must override, by apply mode
 REQUIRED_METHODS = {
@@ -74,6 +95,8 @@ class PymeAiCapability(models.AbstractModel):
     _ai_metrics = {}
     #: {baseline key of report["baselines"]: lazy label}
     _ai_baseline_labels = {}
+    #: {code: lazy text with %(param)s}: what is missing when raising AiNotice
+    _ai_notices = {}
 
     # ------------------------------------------------------- required (override)
     def _ai_training_data(self):
@@ -234,6 +257,53 @@ class PymeAiCapability(models.AbstractModel):
         label = self._ai_baseline_labels.get(key)
         return translate(self.env, label) if label else key
 
+    @api.model
+    def _ai_message(self, code, params=None):
+        """The stored message ``code`` with ``params`` in the reader's language."""
+        template = self._ai_notices.get(code) or BASE_MESSAGES.get(code)
+        if template is None:
+            return code
+        labels = {key: label for key, (label, __) in self._ai_metric_info().items()}
+        values = {
+            key: labels.get(value, value)
+            if key == "metric"
+            else display_value(self.env, value)
+            for key, value in (params or {}).items()
+        }
+        return translate(self.env, template) % values
+
+    @api.model
+    def _ai_notice(self, company=None, hint=True):
+        """Why this capability shows nothing for ``company`` (False once it has an
+        active model), in the reader's language: the stored notice of its last
+        training, or that it has not trained yet; with how to try it (``hint``)."""
+        company = company or self.env.company
+        if self.env["pyme.ai.model"].sudo()._get_active(self._ai_kind, company):
+            return False
+        run = (
+            self.env["pyme.ai.run"]
+            .sudo()
+            .search(
+                [
+                    ("kind", "=", self._ai_kind),
+                    ("operation", "=", "train"),
+                    ("company_id", "=", company.id),
+                    ("state", "!=", RUN_RUNNING),
+                ],
+                limit=1,
+            )
+        )
+        text = (
+            run.message if run.state == RUN_NO_DATA else self._ai_message("not_trained")
+        )
+        return f"{text} {translate(self.env, TRY_IT)}" if hint else text
+
+    def _ai_company_env(self, company):
+        """This capability for ``company``, in the company's language: what a job
+        writes as text (activities, chatter) reads in the language of its users."""
+        lang = company.partner_id.lang or self.env.lang
+        return self.with_company(company).with_context(lang=lang)
+
     # ------------------------------------------------------------------ buttons
     @api.model
     def action_ai_train_now(self):
@@ -316,7 +386,7 @@ class PymeAiCapability(models.AbstractModel):
             _logger.warning(
                 "pyme_ai: closing %s interrupted %s run(s)", len(stale), self._ai_kind
             )
-            stale._finish(RUN_FAILED, self.env._("Interrupted (the server stopped)."))
+            stale._finish(RUN_FAILED, code="interrupted")
         return stale
 
     # ------------------------------------------------------------------ training
@@ -331,7 +401,7 @@ class PymeAiCapability(models.AbstractModel):
         if not due:
             self.env["ir.cron"]._notify_progress(done=0, remaining=0)
             return
-        capability = self.with_company(due[0])
+        capability = self._ai_company_env(due[0])
         run = capability._ai_new_run("train")
         self._ai_commit()
         capability._ai_train(run=run)
@@ -363,12 +433,31 @@ class PymeAiCapability(models.AbstractModel):
                     state="failed" if reason else "archived",
                 )
                 if reason:
-                    model.failure_message = reason
-                    run._finish(RUN_REJECTED, reason, result.n_rows, model)
+                    model.failure_message = self._ai_message("rejected", reason)
+                    run._finish(
+                        RUN_REJECTED, False, result.n_rows, model, "rejected", reason
+                    )
                     return run
                 previous = model._activate()
                 self._ai_after_activate(model, previous)
                 run._finish(RUN_DONE, False, result.n_rows, model)
+        except AiNotice as exc:
+            _logger.info(
+                "pyme_ai: %s not trained for company %s: %s",
+                self._ai_kind,
+                company.id,
+                exc.code,
+            )
+            # one notice per company and kind, however many rounds find no data
+            run.search(
+                [
+                    ("kind", "=", self._ai_kind),
+                    ("operation", "=", "train"),
+                    ("company_id", "=", company.id),
+                    ("state", "=", RUN_NO_DATA),
+                ]
+            ).unlink()
+            run._finish(RUN_NO_DATA, code=exc.code, params=exc.params)
         except Exception as exc:  # noqa: BLE001 - any training error keeps the active model
             message = error_message(exc)
             _logger.warning(
@@ -380,7 +469,6 @@ class PymeAiCapability(models.AbstractModel):
             )
             model = registry.create(
                 {
-                    "name": self.env._("Failed training"),
                     "kind": self._ai_kind,
                     "company_id": company.id,
                     "state": "failed",
@@ -394,6 +482,8 @@ class PymeAiCapability(models.AbstractModel):
         return run
 
     def _ai_regression_reason(self, result, data):
+        """Parameters of the "rejected" message when ``result`` scores worse than
+        the active model by more than the margin; False otherwise."""
         if not self._ai_protect_active:
             return False
         active = self.env["pyme.ai.model"].sudo()._get_active(self._ai_kind)
@@ -408,15 +498,12 @@ class PymeAiCapability(models.AbstractModel):
             old_value = old_metrics[result.primary_metric]
         margin = self._ai_regression_margin()
         if is_worse(result.score, old_value, margin, result.higher_is_better):
-            return self.env._(
-                "Rejected: holdout %(metric)s %(new).4f is worse than the active "
-                "model's %(old).4f by more than the allowed margin %(margin).4f; "
-                "the active model is kept.",
-                metric=result.primary_metric,
-                new=result.score,
-                old=old_value,
-                margin=margin,
-            )
+            return {
+                "metric": result.primary_metric,
+                "new": round(result.score, 4),
+                "old": round(old_value, 4),
+                "margin": round(margin, 4),
+            }
         return False
 
     # ------------------------------------------------------------------ applying
@@ -437,7 +524,7 @@ class PymeAiCapability(models.AbstractModel):
             )
             if not ai_model:
                 continue
-            capability = self.with_company(company)
+            capability = self._ai_company_env(company)
             try:
                 with self.env.cr.savepoint():
                     count, left = capability._ai_apply_pending(ai_model, not done)
@@ -480,7 +567,7 @@ class PymeAiCapability(models.AbstractModel):
         try:
             with self.env.cr.savepoint():
                 engine_model = ai_model._read_engine_model()
-                self.with_company(company)._ai_apply_batch(
+                self._ai_company_env(company)._ai_apply_batch(
                     company, engine_model, ai_model
                 )
         except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:

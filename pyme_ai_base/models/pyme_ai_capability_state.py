@@ -42,6 +42,7 @@ class PymeAiCapabilityState(models.Model):
         string="Last Training Status",
         compute="_compute_status",
     )
+    notice = fields.Char(string="What Is Missing", compute="_compute_status")
 
     _sql_constraints = [
         ("kind_unique", "UNIQUE(kind)", "Each AI capability is listed once."),
@@ -84,6 +85,8 @@ class PymeAiCapabilityState(models.Model):
             state.last_run_id = run
             state.last_run_date = run.start_date
             state.last_run_state = run.state
+            capability = state._ai_capability()
+            state.notice = capability._ai_notice() if capability is not None else False
 
     def _ai_capability(self):
         self.ensure_one()

@@ -9,6 +9,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
+from odoo.tools.misc import format_datetime, formatLang
 
 from pyme_ai import persistence
 from pyme_ai.base import PymeAiError
@@ -50,7 +51,9 @@ class PymeAiModel(models.Model):
     _order = "train_date desc, id desc"
     _check_company_auto = True
 
-    name = fields.Char(required=True, tracking=True)
+    name = fields.Char(
+        tracking=True, help="Optional; by default the kind and the training date."
+    )
     kind = fields.Selection(
         selection="_selection_kind", required=True, index=True, readonly=True
     )
@@ -186,13 +189,11 @@ class PymeAiModel(models.Model):
             info.update(capability._ai_metric_info())
         return info
 
-    @staticmethod
-    def _format_metric(value):
+    def _format_metric(self, value):
+        """A metric in the reader's number format (decimal comma in Spanish)."""
         if value is None or isinstance(value, bool):
             return "—"
-        if isinstance(value, int):
-            return str(value)
-        return f"{value:.4f}"
+        return formatLang(self.env, value, digits=0 if isinstance(value, int) else 4)
 
     @api.constrains("state", "kind", "company_id")
     def _check_single_active(self):
@@ -214,6 +215,22 @@ class PymeAiModel(models.Model):
                         kind=record.kind,
                     )
                 )
+
+    @api.depends("name", "kind", "train_date")
+    @api.depends_context("lang", "tz")
+    def _compute_display_name(self):
+        kinds = dict(self._fields["kind"]._description_selection(self.env))
+        for model in self:
+            default = " · ".join(
+                filter(
+                    None,
+                    (
+                        kinds.get(model.kind),
+                        format_datetime(self.env, model.train_date, dt_format="short"),
+                    ),
+                )
+            )
+            model.display_name = model.name or default
 
     def init(self):
         # The constraint above gives a readable message; the index makes it race-free.
@@ -301,9 +318,7 @@ class PymeAiModel(models.Model):
         return f"pyme_ai:{secret}"
 
     @api.model
-    def _store_result(
-        self, kind, company, result, duration, name=None, state=MODEL_ARCHIVED
-    ):
+    def _store_result(self, kind, company, result, duration, state=MODEL_ARCHIVED):
         """Create a registry record holding ``result`` (a TrainingResult), signed."""
         data = persistence.dumps(
             result.model,
@@ -313,12 +328,6 @@ class PymeAiModel(models.Model):
         header = persistence.inspect(data)
         record = self.create(
             {
-                "name": name
-                or self.env._(
-                    "%(kind)s %(date)s",
-                    kind=dict(self._selection_kind()).get(kind, kind),
-                    date=fields.Datetime.to_string(fields.Datetime.now()),
-                ),
                 "kind": kind,
                 "company_id": company.id,
                 "state": state,

@@ -8,6 +8,7 @@ from odoo.tools import SQL
 from ..tools import (
     RUN_DONE,
     RUN_FAILED,
+    RUN_NO_DATA,
     RUN_REJECTED,
     RUN_RUNNING,
     ai_model_field,
@@ -48,6 +49,7 @@ class PymeAiRun(models.Model):
             (RUN_DONE, "Done"),
             (RUN_REJECTED, "Rejected"),
             (RUN_FAILED, "Failed"),
+            (RUN_NO_DATA, "Not Enough Data"),
         ],
         required=True,
         default=RUN_RUNNING,
@@ -60,7 +62,23 @@ class PymeAiRun(models.Model):
     end_date = fields.Datetime(string="Ended", readonly=True)
     duration = fields.Float(string="Duration (s)", digits=(16, 2), readonly=True)
     records_count = fields.Integer(string="Records", readonly=True)
-    message = fields.Text(readonly=True)
+    # a known message is stored as a code and its parameters, rendered when read
+    message_code = fields.Char(readonly=True)
+    message_params = fields.Json(readonly=True)
+    error = fields.Text(readonly=True, help="What went wrong, as the error said it.")
+    message = fields.Text(compute="_compute_message")
+
+    @api.depends("kind", "message_code", "message_params", "error")
+    @api.depends_context("lang")
+    def _compute_message(self):
+        capabilities = self.env["pyme.ai.capability"]
+        for run in self:
+            if not run.message_code:
+                run.message = run.error
+                continue
+            capability = capabilities._ai_for_kind(run.kind)
+            capability = capabilities if capability is None else capability
+            run.message = capability._ai_message(run.message_code, run.message_params)
 
     @api.depends("kind", "operation", "start_date")
     def _compute_display_name(self):
@@ -88,14 +106,26 @@ class PymeAiRun(models.Model):
                 )
             )
 
-    def _finish(self, state, message=False, records_count=None, model=None):
+    def _finish(
+        self,
+        state,
+        message=False,
+        records_count=None,
+        model=None,
+        code=False,
+        params=None,
+    ):
+        """Close these runs: ``message`` is an error's own text; known messages
+        are a ``code`` of the capability's messages with its ``params``."""
         now = fields.Datetime.now()
         for run in self:
             values = {
                 "state": state,
                 "end_date": now,
                 "duration": (now - run.start_date).total_seconds(),
-                "message": message,
+                "error": message,
+                "message_code": code,
+                "message_params": params or False,
             }
             if records_count is not None:
                 values["records_count"] = records_count

@@ -1,12 +1,16 @@
 # Copyright 2026 pyme_ai contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from markupsafe import Markup
+
 from odoo import api, fields, models
 
+from ..tools import translate
 from .pyme_ai_capability import (
     DEFAULT_MARGIN,
     DEFAULT_MIN_SAMPLES,
     MARGIN_PARAM,
     MIN_SAMPLES_PARAM,
+    TRY_IT,
 )
 from .pyme_ai_model import (
     DEFAULT_MODEL_KEEP,
@@ -64,9 +68,31 @@ class ResConfigSettings(models.TransientModel):
         help="Finished training and scoring runs older than this are deleted every "
         "day (0: keep them forever).",
     )
+    pyme_ai_notices = fields.Html(
+        string="What the AI Is Missing", compute="_compute_pyme_ai_notices"
+    )
     module_pyme_ai_crm = fields.Boolean(string="AI Lead Scoring")
     module_pyme_ai_inventory = fields.Boolean(string="AI Demand Forecasts")
     module_pyme_ai_chat = fields.Boolean(string="AI Website Chat")
+
+    @api.depends("company_id")
+    @api.depends_context("lang")
+    def _compute_pyme_ai_notices(self):
+        """One line per switched-on capability without a model for the company."""
+        capability = self.env["pyme.ai.capability"]
+        items = Markup("")
+        for model_name in self.env.registry.descendants([capability._name], "_inherit"):
+            model = self.env[model_name]
+            enabled = model._ai_kind and model._ai_is_enabled()
+            notice = enabled and model._ai_notice(hint=False)
+            if notice:
+                label = translate(self.env, model._ai_kind_label)
+                items += Markup("<li><strong>%s</strong>: %s</li>") % (label, notice)
+        hint = Markup("<ul class='mb-1'>%s</ul>%s") % (
+            items,
+            translate(self.env, TRY_IT),
+        )
+        self.pyme_ai_notices = hint if items else False
 
     def set_values(self):
         res = super().set_values()

@@ -11,11 +11,12 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression
 
 from odoo import models
-from odoo.exceptions import UserError
 
 from pyme_ai.base import Estimator
 from pyme_ai.evaluation import roc_auc_score, stratified_holdout
 from pyme_ai.training import TrainingResult
+
+from ..tools import AiNotice
 
 
 class ToyScorer(Estimator):
@@ -54,6 +55,7 @@ class PymeAiTestCapability(models.AbstractModel):
     _ai_apply_batch_size = 2
     _ai_metrics = {"auc": ("AUC (ranking quality)", "higher")}
     _ai_baseline_labels = {"logistic": "Logistic regression"}
+    _ai_notices = {"few_rows": "Only %(rows)s rows; %(needed)s are needed."}
 
     def _ai_training_data(self):
         """Context keys drive the outcome: rows, noise (0 = perfect signal), fail."""
@@ -62,7 +64,7 @@ class PymeAiTestCapability(models.AbstractModel):
             raise ValueError("synthetic training failure")
         rows = ctx.get("pyme_ai_test_rows", 200)
         if rows < self._ai_min_samples():
-            raise UserError(f"Not enough data: {rows} rows")
+            raise AiNotice(self, "few_rows", rows=rows, needed=self._ai_min_samples())
         rng = np.random.default_rng(0)
         x = rng.normal(size=(rows, 2))
         noise = ctx.get("pyme_ai_test_noise", 0.3)

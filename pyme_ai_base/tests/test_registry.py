@@ -55,12 +55,31 @@ class TestRegistry(PymeAiCapabilityCase):
         self.assertIn("synthetic training failure", run.model_id.failure_message)
         self.assertEqual(self._active(), active)
 
-    def test_too_little_data_is_a_failed_run(self):
-        with mute_logger(LOGGER):
-            run = self._train(rows=5)
-        self.assertEqual(run.state, "failed")
-        self.assertIn("Not enough data: 5 rows", run.message)
-        self.assertFalse(self._active())
+    def test_too_little_data_is_one_notice_not_a_failure(self):
+        models = self.env["pyme.ai.model"].search([])
+        self.env["ir.config_parameter"].set_param("pyme_ai_base.min_samples", "5000")
+        with self.assertNoLogs(LOGGER, level="WARNING"):
+            first = self._train(rows=5)
+            run = self._train(rows=1234)
+        self.assertEqual(run.state, "no_data")
+        self.assertEqual(run.message, "Only 1,234 rows; 5,000 are needed.")
+        self.assertEqual(run.message_code, "few_rows")
+        self.assertEqual(run.message_params, {"rows": 1234, "needed": 5000})
+        # no failed model, and the later notice replaces the earlier one
+        self.assertEqual(self.env["pyme.ai.model"].search([]), models)
+        self.assertFalse(first.exists())
+        notice = self.capability._ai_notice()
+        self.assertTrue(notice.startswith("Only 1,234 rows; 5,000 are needed. "))
+        self.assertIn("demo company", notice)
+        # Settings > AI lists it once, with the hint once
+        settings = self.env["res.config.settings"].create({})
+        self.assertIn(
+            "<strong>Test kind</strong>: Only 1,234 rows", settings.pyme_ai_notices
+        )
+        self.assertEqual(settings.pyme_ai_notices.count("demo company"), 1)
+        self.env["ir.config_parameter"].set_param("pyme_ai_base.min_samples", "20")
+        self._train()
+        self.assertFalse(self.capability._ai_notice())
 
     def test_worse_model_is_rejected(self):
         active = self._train(noise=0.0).model_id
@@ -109,7 +128,7 @@ class TestRegistry(PymeAiCapabilityCase):
         model = self._train().model_id
         other = self._train().model_id
         # AI users read models and runs but cannot change them
-        self.assertEqual(model.with_user(self.ai_user).name, model.name)
+        self.assertEqual(model.with_user(self.ai_user).display_name, model.display_name)
         self.assertTrue(model.with_user(self.ai_user).run_ids)
         with self.assertRaises(AccessError):
             model.with_user(self.ai_user).action_activate()

@@ -9,6 +9,8 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 from odoo.tools.translate import LazyTranslate
 
+from odoo.addons.pyme_ai_base.tools import AiNotice
+
 from pyme_ai import chat as engine
 from pyme_ai.base import PymeAiError
 from pyme_ai.chat import llm
@@ -45,11 +47,14 @@ class PymeAiChatAssistant(models.AbstractModel):
     _ai_train_cron_xmlid = "pyme_ai_chat.ir_cron_train_chat"
     # answers are computed per visitor message: nothing to apply in batches
     _ai_apply_mode = "none"
-    # Each training is scored on the FAQs of the moment: new questions and variants
-    # change the holdout, so scores are not comparable, and keeping an older model
-    # would ignore the knowledge the staff just added. A failed training still keeps
-    # the active model.
+    # Each training is scored on the FAQs of the moment (not comparable), and an
+    # older model ignores the knowledge just added; a failed training keeps it.
     _ai_protect_active = False
+    _ai_notices = {
+        "no_faqs": _lt(
+            "The chat needs FAQs to learn from (Website > AI Chat > Knowledge)."
+        )
+    }
     _ai_metrics = {
         "in_scope_accuracy": (_lt("In-scope accuracy"), "higher"),
         "top1_accuracy": (_lt("Top-1 accuracy (before the threshold)"), "higher"),
@@ -72,9 +77,7 @@ class PymeAiChatAssistant(models.AbstractModel):
             self.env["pyme.ai.chat.faq"].sudo()._training_examples(self.env.company)
         )
         if not examples:
-            raise UserError(
-                self.env._("There are no chat FAQs with question variants to learn.")
-            )
+            raise AiNotice(self, "no_faqs")
         return examples
 
     def _ai_fit(self, data):

@@ -23,6 +23,22 @@ TRENDS = [(trend, trend.capitalize()) for trend in engine.TRENDS]
 class CrmLead(models.Model):
     _inherit = "crm.lead"
 
+    ai_score_notice = fields.Char(
+        string="AI Notice", compute="_compute_ai_score_notice"
+    )
+
+    @api.depends("company_id")
+    @api.depends_context("company", "lang")
+    def _compute_ai_score_notice(self):
+        """Why leads have no score yet (too little history...), on the lead."""
+        scoring = self.env["pyme.ai.lead.scoring"]
+        notices = {}
+        for lead in self:
+            company = lead.company_id or self.env.company
+            if company not in notices:
+                notices[company] = scoring._ai_notice(company)
+            lead.ai_score_notice = notices[company]
+
     ai_score = fields.Integer(
         string="AI Score",
         readonly=True,
@@ -87,28 +103,24 @@ class CrmLead(models.Model):
     # (set-based reads of the scoring job); keep them in step with the domains.
     @api.model
     def _ai_won_sql(self, alias):
-        return SQL(
-            "(%s AND %s = 100)",
-            SQL.identifier(alias, "active"),
-            SQL.identifier(alias, "probability"),
-        )
+        return self._ai_state_sql("(%s AND %s = 100)", alias)
 
     @api.model
     def _ai_lost_sql(self, alias):
-        return SQL(
-            "(NOT %s AND %s = 0)",
-            SQL.identifier(alias, "active"),
-            SQL.identifier(alias, "probability"),
-        )
+        return self._ai_state_sql("(NOT %s AND %s = 0)", alias)
 
     @api.model
     def _ai_open_sql(self, alias):
         """Active and not won: the leads the scoring job scores."""
-        return SQL(
-            "(%s AND %s IS DISTINCT FROM 100)",
-            SQL.identifier(alias, "active"),
-            SQL.identifier(alias, "probability"),
+        return self._ai_state_sql("(%s AND %s IS DISTINCT FROM 100)", alias)
+
+    @api.model
+    def _ai_state_sql(self, condition, alias):
+        """``condition`` on the active flag and the probability of ``alias``."""
+        active, probability = (
+            SQL.identifier(alias, f) for f in ("active", "probability")
         )
+        return SQL(condition, active, probability)
 
     @api.model
     def _ai_scored_fields(self):

@@ -12,13 +12,12 @@ from typing import NamedTuple
 from phonenumbers import COUNTRY_CODE_TO_REGION_CODE
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
 from odoo.osv import expression
 from odoo.tools import SQL
 from odoo.tools.misc import formatLang
 from odoo.tools.translate import LazyTranslate
 
-from odoo.addons.pyme_ai_base.tools import RUN_DONE
+from odoo.addons.pyme_ai_base.tools import RUN_DONE, AiNotice
 
 from pyme_ai import leads as engine
 
@@ -191,6 +190,12 @@ class PymeAiLeadScoring(models.AbstractModel):
     _ai_target_model = "crm.lead"
     _ai_apply_batch_size = 10000
     _ai_protect_active = True
+    _ai_notices = {
+        "few_leads": _lt(
+            "The AI needs %(needed)s won and %(needed)s lost leads to learn from; "
+            "there are %(won)s and %(lost)s."
+        ),
+    }
     _ai_metrics = {
         "auc": (_lt("AUC (ranking quality)"), "higher"),
         "brier": (_lt("Brier score (lower is better)"), "lower"),
@@ -539,15 +544,7 @@ class PymeAiLeadScoring(models.AbstractModel):
         n_won = sum(1 for value in won.values() if value)
         n_lost = len(ids) - n_won
         if n_won < minimum or n_lost < minimum:
-            raise UserError(
-                self.env._(
-                    "Not enough history to learn from: %(won)s won and %(lost)s lost "
-                    "leads, at least %(needed)s of each are needed.",
-                    won=n_won,
-                    lost=n_lost,
-                    needed=minimum,
-                )
-            )
+            raise AiNotice(self, "few_leads", won=n_won, lost=n_lost, needed=minimum)
         tag_ids = self._ai_tag_ids()
         table, read_ids = defaultdict(list), []
         for start in range(0, len(ids), TRAINING_READ_BATCH):

@@ -65,10 +65,22 @@ class TestLeadScoring(LeadScoringCase):
         self._create_history(5, 30)
         with mute_logger(LOGGER):
             run = self.scoring._ai_train()
-        self.assertEqual(run.state, "failed")
-        self.assertIn("5 won and 30 lost", run.message)
-        self.assertIn("at least 20", run.message)
+        self.assertEqual(run.state, "no_data")
+        self.assertEqual(
+            run.message,
+            "The AI needs 20 won and 20 lost leads to learn from; there are 5 and 30.",
+        )
         self.assertFalse(self._active_model())
+        # stored as a code: each reader gets it in their own language
+        self.env["res.lang"]._activate_lang("es_ES")
+        self.assertEqual(
+            run.with_context(lang="es_ES").message,
+            "La IA necesita 20 oportunidades ganadas y 20 perdidas para aprender; "
+            "hay 5 y 30.",
+        )
+        lead = self._open_lead(web=True, revenue=7000).with_context(lang="es_ES")
+        self.assertIn("La IA necesita 20", lead.ai_score_notice)
+        self.assertIn("empresa de demostración", lead.ai_score_notice)
 
     def test_failing_training_keeps_previous_model(self):
         self._create_history(40, 40)

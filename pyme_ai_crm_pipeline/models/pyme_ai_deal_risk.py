@@ -20,10 +20,11 @@ from datetime import timedelta
 import pytz
 
 from odoo import fields, models
-from odoo.exceptions import UserError
 from odoo.osv import expression
 from odoo.tools import SQL
 from odoo.tools.translate import LazyTranslate
+
+from odoo.addons.pyme_ai_base.tools import AiNotice
 
 from pyme_ai.sales import evaluate_deal_risk, usable_intervals
 
@@ -47,6 +48,12 @@ class PymeAiDealRisk(models.AbstractModel):
     _ai_apply_batch_size = 5000
     # Descriptive statistics of the latest history: nothing to protect.
     _ai_protect_active = False
+    _ai_notices = {
+        "few_stage_periods": _lt(
+            "The AI needs %(min)s finished stage periods (opportunities moved from "
+            "one stage to the next) to learn from; there are %(n)s."
+        ),
+    }
     _ai_metrics = {
         "stage_periods": (_lt("Finished stage periods"), "higher"),
         "stages_learnt": (_lt("Stages with a usual time"), "higher"),
@@ -64,14 +71,7 @@ class PymeAiDealRisk(models.AbstractModel):
         finished = sum(1 for r in usable_intervals(intervals) if r[3] is not None)
         minimum = self._ai_min_samples()
         if finished < minimum:
-            raise UserError(
-                self.env._(
-                    "Not enough pipeline history: %(n)s finished stage periods, at "
-                    "least %(min)s are needed.",
-                    n=finished,
-                    min=minimum,
-                )
-            )
+            raise AiNotice(self, "few_stage_periods", n=finished, min=minimum)
         contacts = []
         for row in Lead._ai_closed_leads():
             if row["activity_date"] is None:

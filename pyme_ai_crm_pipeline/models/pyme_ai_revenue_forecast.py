@@ -11,8 +11,9 @@ lead has an AI score, else Odoo's probability) and replaces the report lines.
 from dateutil.relativedelta import relativedelta
 
 from odoo import fields, models
-from odoo.exceptions import UserError
 from odoo.tools.translate import LazyTranslate
+
+from odoo.addons.pyme_ai_base.tools import AiNotice
 
 from pyme_ai.sales import evaluate_revenue_forecast
 
@@ -31,6 +32,12 @@ class PymeAiRevenueForecast(models.AbstractModel):
     _ai_apply_mode = "company"
     # Each training backtests other months: the errors are not comparable.
     _ai_protect_active = False
+    _ai_notices = {
+        "few_won_deals": _lt(
+            "The AI needs %(min)s won opportunities with a closing date to learn "
+            "from; there are %(n)s."
+        ),
+    }
     _ai_metrics = {
         "backtest_mape": (_lt("Backtest error (MAPE)"), "lower"),
         "backtest_mae": (_lt("Backtest mean absolute error"), "lower"),
@@ -83,14 +90,7 @@ class PymeAiRevenueForecast(models.AbstractModel):
         won = sum(1 for d in deals if d["won"] and d["closed"])
         minimum = self._ai_min_samples()
         if won < minimum:
-            raise UserError(
-                self.env._(
-                    "Not enough won opportunities with a closing date: %(n)s, at "
-                    "least %(min)s are needed.",
-                    n=won,
-                    min=minimum,
-                )
-            )
+            raise AiNotice(self, "few_won_deals", n=won, min=minimum)
         return deals
 
     def _ai_fit(self, deals):

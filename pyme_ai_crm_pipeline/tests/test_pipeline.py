@@ -186,8 +186,8 @@ class TestDealRisk(PipelineCase):
         self.env["ir.config_parameter"].set_param("pyme_ai_base.min_samples", "500")
         with mute_logger(LOGGER):
             run = self.env["pyme.ai.deal.risk"]._ai_train()
-        self.assertEqual(run.state, "failed")
-        self.assertIn("Not enough pipeline history", run.message)
+        self.assertEqual(run.state, "no_data")
+        self.assertIn("The AI needs 500 finished stage periods", run.message)
         self.assertFalse(self.env["pyme.ai.model"]._get_active("deal_risk"))
 
     def test_best_time_silent_below_minimum(self):

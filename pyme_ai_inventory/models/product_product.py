@@ -108,12 +108,20 @@ class ProductProduct(models.Model):
     ai_cover_display = fields.Char(
         "AI Cover", compute="_compute_ai_forecast_summary", groups=STOCK_USERS
     )
+    ai_forecast_notice = fields.Char(
+        "AI Notice", compute="_compute_ai_forecast_notice", groups=STOCK_USERS
+    )
     ai_forecast_chart = fields.Html(
         string="AI Forecast Chart",
         compute="_compute_ai_forecast_chart",
         sanitize=False,
         groups=STOCK_USERS,
     )
+
+    @api.depends_context("company", "lang")
+    def _compute_ai_forecast_notice(self):
+        """Why there are no forecasts (too little history...), where users look."""
+        self.ai_forecast_notice = self.env["pyme.ai.demand.forecasting"]._ai_notice()
 
     @api.depends("ai_forecast_ids.company_id")
     @api.depends_context("company")

@@ -15,9 +15,10 @@ import math
 from collections import defaultdict
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
 from odoo.tools import SQL
 from odoo.tools.translate import LazyTranslate
+
+from odoo.addons.pyme_ai_base.tools import AiNotice
 
 from pyme_ai import demand as engine
 
@@ -68,6 +69,12 @@ class PymeAiDemandForecasting(models.AbstractModel):
     # to the most recent demand: a new model always replaces the active one (a failed
     # training still keeps it).
     _ai_protect_active = False
+    _ai_notices = {
+        "few_delivery_days": _lt(
+            "The AI needs %(minimum)s days with deliveries to customers in the last "
+            "three years to forecast demand; there are %(rows)s."
+        ),
+    }
     _ai_metrics = {
         "rmsse": (_lt("RMSSE (lower is better)"), "lower"),
         "mase": (_lt("MASE (lower is better)"), "lower"),
@@ -172,14 +179,11 @@ class PymeAiDemandForecasting(models.AbstractModel):
         since, until = self._ai_training_window()
         rows = self._ai_history(since, until)
         if len(rows) < self._ai_min_samples():
-            raise UserError(
-                self.env._(
-                    "Not enough sales history to forecast demand: %(rows)s days with "
-                    "deliveries to customers in the last three years, at least "
-                    "%(minimum)s are needed.",
-                    rows=len(rows),
-                    minimum=self._ai_min_samples(),
-                )
+            raise AiNotice(
+                self,
+                "few_delivery_days",
+                rows=len(rows),
+                minimum=self._ai_min_samples(),
             )
         items = [_item(product, warehouse) for product, warehouse, __, __ in rows]
         return {

@@ -333,12 +333,12 @@ class TestForecast(DemandCase):
         self.assertEqual(len(wh1_row.chart_data["history"]), 26)
         self.assertEqual(wh1_row.chart_data["history"][-1], 7.0)
 
-    def test_too_little_history_is_a_failed_run(self):
+    def test_too_little_history_is_a_notice(self):
         self._weekly_sales(self.product, self.wh1, 3, 2)
-        with mute_logger(LOGGER):
-            run = self.forecasting._ai_train()
-        self.assertEqual(run.state, "failed")
-        self.assertIn("Not enough sales history", run.message)
+        run = self.forecasting._ai_train()
+        self.assertEqual(run.state, "no_data")
+        self.assertIn("The AI needs 20 days with deliveries", run.message)
+        self.assertIn("The AI needs 20 days", self.product.ai_forecast_notice)
 
     def test_capability_contract_switch_and_train_now(self):
         forecasting = self.forecasting

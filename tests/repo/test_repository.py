@@ -719,6 +719,9 @@ def test_engine_private_names_stay_in_their_module():
 # ---------------------------------------------------------------- addon shape
 #: Python lines an addon may hold (tests excluded): one concern per addon.
 MAX_ADDON_LINES = 1500
+#: pyme_ai_base is no concern but the framework every addon builds on (capability
+#: contract, model registry, runs, notices, switches, retention)
+MAX_BASE_LINES = 1700
 
 
 @pytest.mark.parametrize("addon", ADDONS)
@@ -728,7 +731,8 @@ def test_addon_is_one_concern_sized(addon):
         for path in (ROOT / addon).rglob("*.py")
         if "tests" not in path.relative_to(ROOT / addon).parts
     )
-    assert lines <= MAX_ADDON_LINES, f"{addon}: {lines} lines of Python"
+    limit = MAX_BASE_LINES if addon == "pyme_ai_base" else MAX_ADDON_LINES
+    assert lines <= limit, f"{addon}: {lines} lines of Python"
 
 
 @pytest.mark.parametrize("addon", ADDONS)
