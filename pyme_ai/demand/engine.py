@@ -59,6 +59,8 @@ MIN_POOLED_ROWS = 50
 SHRINK_K = 4.0
 #: Per-origin outcomes needed before each backtest origin gets its own calibration map.
 ENVELOPE_MIN = 200
+#: Scored items a demand class needs to be the shrinkage prior of its items.
+CLASS_PRIOR_MIN_ITEMS = 10
 #: Scored items a demand class needs before the class guard judges it.
 GUARD_MIN_ITEMS = 30
 #: Backtest outcomes a demand class needs for its own calibration.
@@ -336,12 +338,18 @@ class Engine:
         rule = "learnt"
         if pred is None:
             rule = "shrinkage"
-            finite = np.isfinite(score)
-            count = finite.sum(axis=0)
-            col_mean = np.where(finite, score, 0.0).sum(axis=0) / np.maximum(count, 1)
-            col_mean = np.where(count > 0, col_mean, np.inf)
-            pred = (score + SHRINK_K * col_mean) / (1 + SHRINK_K) - (
-                (score[:, [ref]] + SHRINK_K * col_mean[ref]) / (1 + SHRINK_K)
+            # each item's backtest errors shrink toward those of its demand class
+            # (of all items where the class is small): an intermittent item is
+            # judged among intermittent items, not among the smooth majority
+            prior = np.broadcast_to(_column_means(score), score.shape).copy()
+            classes = self.classes(level)
+            for code in np.unique(classes):
+                rows = classes == code
+                if rows.sum() >= CLASS_PRIOR_MIN_ITEMS:
+                    own = _column_means(score[rows])
+                    prior[rows] = np.where(np.isfinite(own), own, prior[rows])
+            pred = (score + SHRINK_K * prior) / (1 + SHRINK_K) - (
+                (score[:, [ref]] + SHRINK_K * prior[:, [ref]]) / (1 + SHRINK_K)
             )
         pred = np.where(elig & np.isfinite(pred), pred, np.inf)
         pred[:, ref] = np.where(elig[:, ref], 0.0, np.inf)
@@ -513,6 +521,14 @@ class Engine:
                 [dist.calibration_map(p) for p in big], envelope_q
             )
         return best_b, dist.calibration_map(pit)
+
+
+def _column_means(score):
+    """Mean of each column over its finite rows (inf where none is)."""
+    finite = np.isfinite(score)
+    count = finite.sum(axis=0)
+    total = np.where(finite, score, 0.0).sum(axis=0)
+    return np.where(count > 0, total / np.maximum(count, 1), np.inf)
 
 
 def per_item(b, calib, n):

@@ -143,7 +143,10 @@ def build_history(
 ):
     """Bucket long arrays into a :class:`DemandHistory`.
 
-    ``end`` (a date) is the last period of every item; default the latest date given.
+    ``end`` (a date) is the last day of history, and its period the last period of
+    every item, unless ``end`` does not close its week or month: then the period
+    before is (a partial period would understate demand). Default: the period of
+    the latest date given.
     ``max_periods`` keeps only that many most recent periods. Before anything is
     allocated, a span of dates over :data:`MAX_SPAN_YEARS` years or a matrix of more
     than ``max_cells`` items x periods is refused with a DemandDataError.
@@ -166,11 +169,13 @@ def build_history(
     end_day = None if end is None else to_days([end])[0]
     if end_day is not None and np.isnat(end_day):
         raise DemandDataError("the end date must not be empty")
-    last = (
-        periods.max()
-        if end is None
-        else int(period_index(np.array([end_day]), freq)[0])
-    )
+    if end is None:
+        last = periods.max()
+    else:
+        last = int(period_index(np.array([end_day]), freq)[0])
+        if freq != "D" and period_index(np.array([end_day + 1]), freq)[0] == last:
+            last -= 1  # ``end`` does not close its week or month: a partial period
+            # would read as a drop in demand, so the history stops before it
     keep = periods <= last
     if not keep.any():
         raise DemandDataError("no demand on or before the end date")

@@ -91,6 +91,24 @@ def test_dates_as_strings_dates_and_datetime64_agree_and_end_extends_zeros():
     assert as_str.values.tolist() == [[3, 0, 0, 1, 0, 0]]
 
 
+def test_an_end_inside_a_week_or_month_leaves_that_partial_period_out():
+    items, qty = ["x"] * 3, [5.0, 5.0, 1.0]
+    dates = [dt.date(2024, 1, 1), dt.date(2024, 1, 8), dt.date(2024, 1, 15)]
+    # Jan 15 is a Monday: up to it, its week has one day and would read as a drop
+    cut = build_history(items, dates, qty, "W", end=dt.date(2024, 1, 15))
+    assert cut.values.tolist() == [[5, 5]]
+    assert str(cut.dates()[0, -1]) == "2024-01-08"
+    # a Sunday closes its week: the week is kept
+    full = build_history(items, dates, qty, "W", end=dt.date(2024, 1, 21))
+    assert full.values.tolist() == [[5, 5, 1]]
+    # months alike; days are always complete
+    month = build_history(items, dates, qty, "M", end=dt.date(2024, 2, 28))
+    assert month.values.tolist() == [[11]]
+    assert build_history(items, dates, qty, "M", end="2024-02-29").n_periods == 2
+    daily = build_history(items, dates, qty, "D", end=dt.date(2024, 1, 15))
+    assert daily.values[0, -1] == 1
+
+
 def test_negative_totals_count_as_zero_and_bad_input_is_rejected():
     h = build_history(
         ["a", "a", "a"], ["2024-01-01", "2024-01-02", "2024-01-02"], [2, 1, -5], "D"

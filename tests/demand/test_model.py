@@ -166,6 +166,24 @@ def test_seasonal_naive_is_chosen_for_strong_weekday_patterns():
     assert model.step_means(7)[0, 5:].tolist() == [0, 0]  # weekend after a Friday end
 
 
+def test_an_intermittent_minority_is_judged_among_its_own_class():
+    """Shrinkage toward the backtest errors of the item's demand class: a dozen
+    intermittent products beside 60 smooth ones get an intermittent method."""
+    rng = np.random.default_rng(5)
+    smooth = rng.poisson(rng.uniform(8, 25, (60, 1)), (60, 104)).astype(float)
+    sizes = rng.choice([2.0, 3.0, 4.0], (12, 1))
+    intermittent = np.where(rng.random((12, 104)) < 0.25, sizes, 0.0)
+    values = np.vstack([smooth, intermittent])
+    names = [f"s{i}" for i in range(60)] + [f"i{i}" for i in range(12)]
+    history = history_from_matrix(names, values, "W", np.full(72, 2800))
+    model = DemandModel(horizon=4).fit(history)
+    assert model.info_["selection"] == "shrinkage"
+    assert set(model.demand_class_[60:]) <= {"intermittent", "lumpy"}
+    chosen = model.method_[60:].tolist()
+    assert sum(m in ("croston", "sba", "tsb") for m in chosen) >= 9, chosen
+    assert not set(model.method_[:60]) & {"croston", "sba", "tsb"}
+
+
 def test_few_items_fall_back_to_shrinkage_and_empty_items_get_none():
     names, values = generate_matrix(20, 200, seed=2)
     values[0] = 0
