@@ -205,10 +205,8 @@ class CrmLead(models.Model):
             engine_model = ai_model._load_engine_model() if ai_model else None
             if engine_model is None:
                 raise UserError(
-                    self.env._(
-                        "There is no usable lead scoring model yet: it is trained "
-                        "automatically once there are enough won and lost leads."
-                    )
+                    scoring._ai_notice(company)
+                    or self.env._("The lead scoring model cannot be read.")
                 )
             scoring.with_company(company).sudo()._ai_apply_batch(
                 leads.sudo(), engine_model, ai_model, trigger="manual"

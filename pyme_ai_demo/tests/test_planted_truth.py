@@ -1,6 +1,7 @@
 # Copyright 2026 pyme_ai contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import datetime
+import re
 import unittest
 
 from odoo import fields
@@ -8,6 +9,12 @@ from odoo import fields
 from .common import DemoCompanyCase
 
 INTERMITTENT_METHODS = {"croston", "sba", "tsb"}
+#: English words that no Spanish AI output may contain
+ENGLISH = re.compile(
+    r"\b(the|of|and|is|are|than|higher|lower|better|worse|days?|leads?|model|"
+    r"training|failed|rejected|not enough|needs|there are|holdout|this|none)\b",
+    re.IGNORECASE,
+)
 
 
 class TestPlantedTruth(DemoCompanyCase):
@@ -152,4 +159,37 @@ class TestPlantedTruth(DemoCompanyCase):
             others.filtered(
                 lambda p: p.ai_stockout_date and p.ai_stockout_date < receipt
             )
+        )
+
+    def test_ai_output_reads_in_spanish(self):
+        """Everything the jobs stored, read by a Spanish user, has no English."""
+        env = self.env  # lang es_ES, the demo company
+        texts = []
+        runs = env["pyme.ai.run"].search([("company_id", "=", self.company.id)])
+        self.assertTrue(runs)
+        texts += [text for text in runs.mapped("message") if text]
+        models = env["pyme.ai.model"].search([("company_id", "=", self.company.id)])
+        texts += models.mapped("display_name") + [
+            html for html in models.mapped("metrics_html") if html
+        ]
+        leads = self.plan_records("crm.lead", "leads", lambda x: not x["outcome"])
+        texts += [t for t in leads.mapped("ai_reasons_html") if t]
+        texts += [t for t in leads.mapped("ai_risk_reasons_text") if t]
+        texts += [t for t in leads.mapped("ai_best_contact_text") if t]
+        texts += self.insights.with_context(lang="es_ES").mapped("text")
+        products = self.plan_records("product.product", "products", bool)
+        texts += [t for t in products.mapped("ai_forecast_summary") if t]
+        texts += [t for t in products.mapped("ai_stockout_risk") if t]
+        methods = dict(
+            products._fields["ai_forecast_method"]._description_selection(env)
+        )
+        texts += [methods[m] for m in products.mapped("ai_forecast_method") if m]
+        states = env["pyme.ai.capability.state"]
+        states._ai_sync()
+        texts += [t for t in states.search([]).mapped("notice") if t]
+        self.assertGreater(len(texts), 50)
+        english = {text: ENGLISH.findall(str(text)) for text in texts}
+        english = {text: words for text, words in english.items() if words}
+        self.assertFalse(
+            english, f"English in Spanish output: {list(english.items())[:5]}"
         )
