@@ -69,8 +69,8 @@ class ChatHttpCase(ChatFixtures, HttpCase):
         super().setUp()
         limiter.reset()
 
-    def _route(self, name, **params):
-        return self.make_jsonrpc_request(f"/pyme_ai_chat/{name}", params)
+    def _route(self, route, /, **params):
+        return self.make_jsonrpc_request(f"/pyme_ai_chat/{route}", params)
 
     def _send(self, message, token=None):
         return self._route("message", message=message, token=token)
