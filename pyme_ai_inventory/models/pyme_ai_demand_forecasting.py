@@ -16,6 +16,7 @@ from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.tools import SQL
+from odoo.tools.misc import format_date
 from odoo.tools.translate import LazyTranslate
 
 from odoo.addons.pyme_ai_base.tools import AiNotice
@@ -648,7 +649,7 @@ class PymeAiDemandForecasting(models.AbstractModel):
             )
         )
         model_id = self.env["ir.model"]._get_id("product.product")
-        values = []
+        values, readers = [], {}
         for product in at_risk.sudo():
             if product.id in existing:
                 continue
@@ -657,6 +658,8 @@ class PymeAiDemandForecasting(models.AbstractModel):
                 user = fallback
             if not user:
                 continue
+            if user not in readers:
+                readers[user] = self.with_context(lang=user.lang or self.env.lang)
             values.append(
                 {
                     "res_model_id": model_id,
@@ -664,10 +667,11 @@ class PymeAiDemandForecasting(models.AbstractModel):
                     "activity_type_id": activity_type.id,
                     "user_id": user.id,
                     "date_deadline": fields.Date.context_today(self),
-                    "summary": self.env._(
+                    # in the language and date format of whoever gets it
+                    "summary": readers[user].env._(
                         "Stock-out expected on %(date)s, before a replenishment "
                         "can arrive",
-                        date=product.ai_stockout_date,
+                        date=format_date(readers[user].env, product.ai_stockout_date),
                     ),
                 }
             )

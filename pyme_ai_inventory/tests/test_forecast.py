@@ -277,6 +277,8 @@ class TestForecast(DemandCase):
             "pyme_ai_inventory.activities", "True"
         )
         ai_model = self._store_constant()
+        self.env["res.lang"]._activate_lang("es_ES")
+        self.stock_manager.lang = "es_ES"
         self.product.responsible_id = self.stock_manager
         self._set_on_hand(self.product, self.wh1, 4)  # out in 2 days
         self.forecasting._cron_ai_apply()
@@ -295,6 +297,12 @@ class TestForecast(DemandCase):
 
         self.assertTrue(self.product.ai_stockout_within_lead)
         self.assertEqual(activities().user_id, self.stock_manager)
+        # written in the language of the user who gets it
+        day = self.product.ai_stockout_date.strftime("%d/%m/%Y")
+        self.assertEqual(
+            activities().summary,
+            f"Rotura de stock prevista el {day}, antes de que pueda llegar una reposición",
+        )
         self.assertFalse(self.other_product.activity_ids)
         # forecasting again keeps the single open activity
         self.product.action_ai_forecast_now()
