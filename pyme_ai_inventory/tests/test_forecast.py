@@ -301,7 +301,8 @@ class TestForecast(DemandCase):
         day = self.product.ai_stockout_date.strftime("%d/%m/%Y")
         self.assertEqual(
             activities().summary,
-            f"Rotura de stock prevista el {day}, antes de que pueda llegar una reposición",
+            f"Rotura de stock prevista el {day}, antes de que pueda llegar una "
+            "reposición",
         )
         self.assertFalse(self.other_product.activity_ids)
         # forecasting again keeps the single open activity
