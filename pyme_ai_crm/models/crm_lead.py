@@ -15,6 +15,8 @@ from pyme_ai import leads as engine
 
 from .pyme_ai_lead_scoring import FEATURES
 
+#: feature columns counting days (shown as whole days)
+DAY_COLUMNS = ("lead_age_days", "days_in_stage", "days_since_contact")
 #: tiers and score trends of pyme_ai.leads, as Selections
 TIERS = [(tier, tier.capitalize()) for tier in engine.TIERS]
 TRENDS = [(trend, trend.capitalize()) for trend in engine.TRENDS]
@@ -136,32 +138,62 @@ class CrmLead(models.Model):
     @api.depends("ai_reasons")
     @api.depends_context("lang")
     def _compute_ai_reasons_html(self):
+        """At most three reasons up and three down, strongest first, each with its
+        strength (▲▲▲ to ▲) from the model's contribution; a missing value is no
+        reason, an absent tag reads as such."""
         scoring = self.env["pyme.ai.lead.scoring"]
         labels = scoring._ai_feature_labels()
-        words = {None: "—", "yes": self.env._("Yes"), "no": self.env._("No")}
+        words = {"yes": self.env._("Yes"), "no": self.env._("No")}
         names = {}
         for lead in self:
             reasons = lead.ai_reasons or {}
             items = Markup("")
-            for direction, css in (("up", "text-success"), ("down", "text-danger")):
+            for direction, css, arrow in (
+                ("up", "text-success", "▲"),
+                ("down", "text-danger", "▼"),
+            ):
+                shown = 0
                 for reason in reasons.get(direction, []):
-                    column, value = reason.get("column"), reason.get("value")
-                    label = labels.get(column, column)
-                    if value not in words:
-                        value = scoring._ai_render_value(column, value, names)
-                    items += Markup(
-                        "<li><span class='%s fw-bold'>%s</span> %s = %s</li>"
-                    ) % (
-                        css,
-                        "▲" if direction == "up" else "▼",
-                        label,
-                        words.get(value, value),
+                    text = lead._ai_reason_text(reason, labels, words, names)
+                    if not text or shown == 3:
+                        continue
+                    shown += 1
+                    strength = abs(reason.get("contribution") or 0.0)
+                    bars = arrow * (
+                        3 if strength >= 1.0 else 2 if strength >= 0.4 else 1
                     )
+                    items += Markup(
+                        "<li><span class='%s fw-bold me-1' title='%s'>%s</span>%s</li>"
+                    ) % (css, formatLang(self.env, strength, digits=2), bars, text)
             lead.ai_reasons_html = (
                 Markup("<ul class='list-unstyled mb-0'>%s</ul>") % items
                 if items
                 else False
             )
+
+    def _ai_reason_text(self, reason, labels, words, names):
+        """``Label = value`` in the reader's language (False: no reason to show)."""
+        column, value = reason.get("column"), reason.get("value")
+        if value is None:
+            return False
+        label = labels.get(column, column)
+        if column.startswith("tag_"):
+            tag = label.split(": ", 1)[-1]
+            if value == "no":
+                return self.env._("Without the tag “%(tag)s”", tag=tag)
+            return self.env._("Tagged “%(tag)s”", tag=tag)
+        if column == "expected_revenue" and isinstance(value, int | float):
+            currency = (self.company_id or self.env.company).currency_id
+            value = formatLang(self.env, value, currency_obj=currency)
+        elif column in DAY_COLUMNS and isinstance(value, int | float):
+            value = formatLang(self.env, round(value), digits=0)
+        elif value in words:
+            value = words[value]
+        else:
+            value = self.env["pyme.ai.lead.scoring"]._ai_render_value(
+                column, value, names
+            )
+        return f"{label} = {value}"
 
     def write(self, vals):
         if "ai_needs_scoring" not in vals and self._ai_scored_fields().intersection(

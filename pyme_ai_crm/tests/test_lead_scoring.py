@@ -174,6 +174,34 @@ class TestLeadScoring(LeadScoringCase):
         self.scoring._cron_ai_apply()
         self.assertFalse(any(leads.mapped("ai_needs_scoring")))
 
+    def test_reasons_read_in_two_seconds(self):
+        """Formatted values, no reason from a missing value, absent tags worded as
+        such, three a side at most, strength from the contribution."""
+        tag = self.env["crm.tag"].create({"name": "Feria 2026"})
+        lead = self._open_lead(web=True, revenue=24000)
+        lead.ai_reasons = {
+            "up": [
+                {"column": "expected_revenue", "value": 24000.0, "contribution": 1.3},
+                {"column": "lead_age_days", "value": 35.00048, "contribution": 0.5},
+                {"column": "source", "value": None, "contribution": 0.3},
+                {"column": "activities_done", "value": "yes", "contribution": 0.2},
+                {"column": "messages_in", "value": 4, "contribution": 0.1},
+            ],
+            "down": [{"column": f"tag_{tag.id}", "value": "no", "contribution": -0.2}],
+        }
+        html = str(lead.ai_reasons_html)
+        self.assertIn("▲▲▲</span>Expected Revenue = ", html)
+        self.assertIn("24,000.00", html)
+        self.assertIn("▲▲</span>Lead Age (days) = 35<", html)
+        self.assertNotIn("Source", html)  # missing: no reason
+        self.assertIn("▲</span>Activities Done = Yes", html)
+        self.assertNotIn("Messages Received", html)  # the fourth up is left out
+        self.assertIn("▼</span>Without the tag “Feria 2026”", html)
+        self.env["res.lang"]._activate_lang("es_ES")
+        spanish = str(lead.with_context(lang="es_ES").ai_reasons_html)
+        self.assertIn("24.000,00", spanish)
+        self.assertIn("Sin la etiqueta «Feria 2026»", spanish)
+
     def test_reasons_render_ids_in_the_reader_language(self):
         self._create_history(40, 40)
         self.scoring._ai_train()
