@@ -23,7 +23,7 @@ MODEL_ARCHIVED = "archived"
 MODEL_FAILED = "failed"
 # Capability policies
 APPLY_MODES = ("batch", "company", "none")
-DIRECTIONS = ("higher", "lower")
+DIRECTIONS = ("higher", "lower", "target")  # target: its ideal is in its label
 
 _TRUE = frozenset({"1", "true", "yes", "on"})
 _FALSE = frozenset({"0", "false", "no", "off"})
@@ -101,8 +101,11 @@ def display_value(env, value):
     """A message parameter as the reader writes it (decimal comma in Spanish)."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return value
-    digits = 0 if float(value).is_integer() else (2 if abs(value) >= 10 else 3)
-    return formatLang(env, value, digits=digits)
+    if float(value).is_integer():
+        return formatLang(env, value, digits=0)
+    text = formatLang(env, value, digits=2 if abs(value) >= 1 else 3)
+    point = env["res.lang"]._get_data(code=env.lang or "en_US").decimal_point
+    return text.rstrip("0").rstrip(point) if point in text else text
 
 
 def translate(env, label):

@@ -374,6 +374,16 @@ class DemoLoader:
         self.env["mail.activity"].with_context(
             mail_activity_quick_update=True, mail_notify_author=False
         ).create(values)
+        # open opportunities expect to close within the next three months (Odoo's
+        # prorated revenue forecast, shown beside the AI's, reads these dates)
+        open_ids = [value["res_id"] for value in values]
+        closings = [
+            today + datetime.timedelta(days=10 + (index * 37) % 80)
+            for index in range(len(open_ids))
+        ]
+        self.env["crm.lead"].flush_model(["date_deadline"])
+        _update_dates(self.env, "crm_lead", "date_deadline", open_ids, closings)
+        self.env["crm.lead"].invalidate_model(["date_deadline"])
 
     def make_emails(self):
         comment = self.ref("mail.mt_comment").id

@@ -182,7 +182,7 @@ class PymeAiCapability(models.AbstractModel):
                 and spec[1] in DIRECTIONS
             ):
                 errors.append(
-                    f"_ai_metrics[{key!r}] is not (label, 'higher' or 'lower')"
+                    f"_ai_metrics[{key!r}] is not (label, one of {DIRECTIONS})"
                 )
         return errors
 

@@ -95,6 +95,9 @@ class PymeAiModel(models.Model):
     artifact_checksum = fields.Char(string="Artifact SHA-256", readonly=True)
     artifact_size = fields.Integer(string="Artifact Size (bytes)", readonly=True)
     failure_message = fields.Text(readonly=True)
+    primary_metric_label = fields.Char(
+        string="Primary Metric", compute="_compute_primary_metric_label"
+    )
     run_ids = fields.One2many("pyme.ai.run", "model_id", string="Runs")
 
     @api.depends("metrics", "report", "primary_metric", "higher_is_better")
@@ -102,6 +105,7 @@ class PymeAiModel(models.Model):
         directions = {
             "higher": self.env._("higher is better"),
             "lower": self.env._("lower is better"),
+            "target": self.env._("closest to the ideal is best"),
         }
         for record in self:
             metrics = record.metrics or {}
@@ -148,6 +152,14 @@ class PymeAiModel(models.Model):
                 "<table class='table table-sm o_pyme_ai_metrics'>"
                 "<thead><tr><th>%s</th>%s</tr></thead><tbody>%s</tbody></table>"
             ) % (self.env._("Metric"), head, rows)
+
+    @api.depends("primary_metric", "kind")
+    @api.depends_context("lang")
+    def _compute_primary_metric_label(self):
+        for record in self:
+            info = record._metric_info(record._capability())
+            key = record.primary_metric
+            record.primary_metric_label = info.get(key, (key,))[0] if key else False
 
     @api.depends("library_versions")
     def _compute_library_versions_text(self):

@@ -198,12 +198,10 @@ class PymeAiLeadScoring(models.AbstractModel):
     }
     _ai_metrics = {
         "auc": (_lt("AUC (ranking quality)"), "higher"),
-        "brier": (_lt("Brier score (lower is better)"), "lower"),
-        "log_loss": (_lt("Log loss (lower is better)"), "lower"),
+        "brier": (_lt("Brier score"), "lower"),
+        "log_loss": (_lt("Log loss"), "lower"),
         "lift_10": (_lt("Lift in top 10%"), "higher"),
         "lift_20": (_lt("Lift in top 20%"), "higher"),
-        "n": (_lt("Holdout rows"), "higher"),
-        "positive_rate": (_lt("Positive rate"), "higher"),
     }
     _ai_baseline_labels = {
         "naive_bayes": _lt("Naive Bayes (like Odoo's native scoring)"),

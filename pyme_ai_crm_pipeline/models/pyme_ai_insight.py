@@ -6,6 +6,8 @@ from collections import Counter
 
 from odoo import api, fields, models
 
+from odoo.addons.pyme_ai_base.tools import display_value
+
 from pyme_ai.sales import (
     salesperson_activity_insights,
     source_insights,
@@ -56,6 +58,7 @@ class PymeAiInsight(models.Model):
             for key in ("win_rate", "rest_win_rate", "other_win_rate"):
                 if key in p:
                     p[key] = round(p[key] * 100)
+            p = {key: display_value(self.env, value) for key, value in p.items()}
             if insight.code in ("source_wins_more", "source_wins_less"):
                 values = {k: v for k, v in p.items() if k != "source"}
                 values["lead_source"] = insight.source_id.name or _("No source")

@@ -42,7 +42,7 @@ class TestReports(PipelineCase):
         self.assertEqual(insight.params["n"], 12)
         self.assertEqual(
             insight.text,
-            "Deals stall in stage Proposal AI: median 10.0 days there vs 6.0 days "
+            "Deals stall in stage Proposal AI: median 10 days there vs 6 days "
             "per stage overall (12 deals).",
         )
         # rendered at read time in the reader's language
@@ -50,7 +50,7 @@ class TestReports(PipelineCase):
         self.assertTrue(
             insight.with_context(lang="es_ES").text.startswith(
                 "Las oportunidades se estancan en la etapa Proposal AI: mediana de "
-                "10.0 días"
+                "10 días"
             )
         )
         # a stage with fewer periods than the minimum sample says nothing

@@ -77,14 +77,14 @@ class PymeAiDemandForecasting(models.AbstractModel):
         ),
     }
     _ai_metrics = {
-        "rmsse": (_lt("RMSSE (lower is better)"), "lower"),
-        "mase": (_lt("MASE (lower is better)"), "lower"),
-        "pinball_0.5": (_lt("Pinball loss of the median (lower is better)"), "lower"),
+        "rmsse": (_lt("RMSSE"), "lower"),
+        "mase": (_lt("MASE"), "lower"),
+        "pinball_0.5": (_lt("Pinball loss of the median"), "lower"),
         "pinball_0.9": (_lt("Pinball loss of the 90% quantile"), "lower"),
         "pinball_0.95": (_lt("Pinball loss of the 95% quantile"), "lower"),
-        "coverage_0.5": (_lt("Coverage of the median (ideal 50%)"), "higher"),
-        "coverage_0.9": (_lt("Coverage of the 90% quantile (ideal 90%)"), "higher"),
-        "coverage_0.95": (_lt("Coverage of the 95% quantile (ideal 95%)"), "higher"),
+        "coverage_0.5": (_lt("Coverage of the median (ideal 50%)"), "target"),
+        "coverage_0.9": (_lt("Coverage of the 90% quantile (ideal 90%)"), "target"),
+        "coverage_0.95": (_lt("Coverage of the 95% quantile (ideal 95%)"), "target"),
         "n_items": (_lt("Products and warehouses scored"), "higher"),
     }
 
