@@ -14,6 +14,7 @@ or, without a holdout report, ``leads.LeadModel(**hyperparameters).fit(data)``.
 """
 
 from .baselines import logistic_scores, naive_bayes_scores
+from .chart import gains_svg
 from .contact import (
     derive_contact_columns,
     detect_roles,
@@ -31,6 +32,7 @@ from .model import (
     format_reasons,
     parse_target,
 )
+from .verdict import holdout_summary
 from .tiers import (
     TIER_SHARES,
     TIERS,
@@ -43,6 +45,8 @@ from .tiers import (
 )
 
 __all__ = [
+    "gains_svg",
+    "holdout_summary",
     "DEFAULT_MIN_PER_CLASS",
     "TIERS",
     "TIER_SHARES",

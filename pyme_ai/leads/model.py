@@ -39,6 +39,7 @@ from ..training import TrainingResult
 from .baselines import logistic_scores, naive_bayes_scores
 from .contact import derive_contact_columns, resolve_roles
 from .tiers import learn_thresholds, tiers_for
+from .verdict import holdout_summary
 
 DEFAULT_MIN_PER_CLASS = 20
 N_BINS = 8
@@ -476,24 +477,23 @@ def evaluate(
     holdout_model = LeadModel(**params)._fit_rows(
         train_table, y_train, roles, min_count, params["c"]
     )
-    metrics = classification_report(y_test, holdout_model.predict(test_table))
+    holdout = {"model": holdout_model.predict(test_table)}
+    metrics = classification_report(y_test, holdout["model"])
 
     ref_train = derive_contact_columns(train_table, roles)
     ref_test = derive_contact_columns(test_table, roles)
     prep_ref = TabularPrep(min_count=min_count).fit(ref_train)
-    baselines = {
-        "naive_bayes": classification_report(
-            y_test, naive_bayes_scores(prep_ref, ref_train, y_train, ref_test)
-        ),
-        "logistic": classification_report(
-            y_test, logistic_scores(prep_ref, ref_train, y_train, ref_test)
-        ),
-    }
+    holdout["naive_bayes"] = naive_bayes_scores(prep_ref, ref_train, y_train, ref_test)
+    holdout["logistic"] = logistic_scores(prep_ref, ref_train, y_train, ref_test)
     for name, columns in (naive_bayes_columns or {}).items():
-        scores = naive_bayes_scores(
+        holdout[name] = naive_bayes_scores(
             prep_ref, ref_train, y_train, ref_test, set(columns)
         )
-        baselines[name] = classification_report(y_test, scores)
+    baselines = {
+        name: classification_report(y_test, scores)
+        for name, scores in holdout.items()
+        if name != "model"
+    }
     for name, scores in (extra_scores or {}).items():
         scores = np.asarray(scores, dtype=float)[keep][test_idx]
         ok = ~np.isnan(scores)
@@ -510,6 +510,7 @@ def evaluate(
         n_rows=len(y),
         report={
             "baselines": baselines,
+            "holdout": holdout_summary(y_test, holdout),
             "thresholds": model.thresholds_,
             "won": n_won,
             "lost": len(y) - n_won,

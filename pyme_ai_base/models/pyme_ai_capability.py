@@ -128,6 +128,10 @@ class PymeAiCapability(models.AbstractModel):
         """
         return {}
 
+    def _ai_verdict_html(self, ai_model):
+        """A plain verdict on ``ai_model`` for its form (HTML), or False."""
+        return False
+
     def _ai_after_activate(self, ai_model, previous):
         """Called once a newly trained ``ai_model`` replaced ``previous`` (maybe
         empty), in the training transaction. Default: queue the apply cron."""

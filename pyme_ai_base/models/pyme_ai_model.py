@@ -75,7 +75,7 @@ class PymeAiModel(models.Model):
     train_duration = fields.Float(
         string="Training Duration (s)", digits=(16, 2), readonly=True
     )
-    primary_metric = fields.Char(readonly=True)
+    primary_metric = fields.Char(string="Primary Metric Key", readonly=True)
     higher_is_better = fields.Boolean(default=True, readonly=True)
     primary_score = fields.Float(
         string="Holdout Score", digits=(16, 4), readonly=True, aggregator=False
@@ -95,6 +95,9 @@ class PymeAiModel(models.Model):
     artifact_checksum = fields.Char(string="Artifact SHA-256", readonly=True)
     artifact_size = fields.Integer(string="Artifact Size (bytes)", readonly=True)
     failure_message = fields.Text(readonly=True)
+    verdict_html = fields.Html(
+        string="Verdict", compute="_compute_verdict_html", sanitize=False
+    )
     primary_metric_label = fields.Char(
         string="Primary Metric", compute="_compute_primary_metric_label"
     )
@@ -152,6 +155,13 @@ class PymeAiModel(models.Model):
                 "<table class='table table-sm o_pyme_ai_metrics'>"
                 "<thead><tr><th>%s</th>%s</tr></thead><tbody>%s</tbody></table>"
             ) % (self.env._("Metric"), head, rows)
+
+    @api.depends("report", "kind")
+    @api.depends_context("lang")
+    def _compute_verdict_html(self):
+        for record in self:
+            capability = record._capability()
+            record.verdict_html = capability and capability._ai_verdict_html(record)
 
     @api.depends("primary_metric", "kind")
     @api.depends_context("lang")

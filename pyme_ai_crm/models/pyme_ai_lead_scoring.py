@@ -9,6 +9,7 @@ from collections import defaultdict
 from datetime import datetime
 from typing import NamedTuple
 
+from markupsafe import Markup
 from phonenumbers import COUNTRY_CODE_TO_REGION_CODE
 
 from odoo import api, fields, models
@@ -17,7 +18,7 @@ from odoo.tools import SQL
 from odoo.tools.misc import formatLang
 from odoo.tools.translate import LazyTranslate
 
-from odoo.addons.pyme_ai_base.tools import RUN_DONE, AiNotice
+from odoo.addons.pyme_ai_base.tools import RUN_DONE, AiNotice, display_value
 
 from pyme_ai import leads as engine
 
@@ -245,6 +246,64 @@ class PymeAiLeadScoring(models.AbstractModel):
         if isinstance(value, float):
             return formatLang(self.env, value, digits=2 if value % 1 else 0)
         return value
+
+    # ------------------------------------------------------------------ verdict
+    def _ai_verdict_html(self, ai_model):
+        """Does the model find more sales than Odoo's native scoring, in one
+        sentence, with its cumulative-gains chart (from the stored holdout)."""
+        summary = (ai_model.report or {}).get("holdout")
+        if not summary or not summary.get("verdict"):
+            return False
+        _ = self.env._
+        v = {k: display_value(self.env, x) for k, x in summary["verdict"].items()}
+        code = summary["verdict"]["code"]
+        if code == "too_few":
+            text = _(
+                "Too few leads to judge: the model was checked on %(n)s leads it "
+                "never saw, %(positives)s of them won; at least %(needed)s, with 10 "
+                "won and 10 lost, are needed for a verdict.",
+                **v,
+            )
+            return Markup("<p class='alert alert-warning mb-0'>%s</p>") % text
+        if code == "leakage":
+            text = _(
+                "Probable leakage: an AUC of %(auc)s on leads the model never saw is "
+                "too good to be true. A field most likely records the outcome (filled "
+                "in only once a deal is won or lost): check the strongest reasons "
+                "before trusting the scores.",
+                **v,
+            )
+            return Markup("<p class='alert alert-danger mb-0'>%s</p>") % text
+        text = _(
+            "On %(n)s leads it never saw, calling the best scored %(share)s%% first "
+            "finds %(found)s%% of the sales",
+            **v,
+        )
+        if code == "no_reference":
+            text += "."
+        else:
+            text += _("; with Odoo's native scoring, %(reference_found)s%%.", **v)
+            text += " " + (
+                _("The AI finds more.")
+                if code == "better"
+                else _("The AI does not find more than Odoo's native scoring here.")
+            )
+        auc = (summary.get("intervals") or {}).get("auc")
+        if auc:
+            text += " " + _(
+                "AUC between %(low)s and %(high)s (90%% interval).",
+                low=display_value(self.env, auc[0]),
+                high=display_value(self.env, auc[1]),
+            )
+        labels = {
+            "model": _("AI score"),
+            "reference": _("Odoo native scoring"),
+            "random": _("Random order"),
+            "x": _("Leads called, best scored first"),
+            "y": _("Share of the sales found"),
+        }
+        chart = Markup(engine.gains_svg(summary, labels))  # noqa: S704 - escaped SVG
+        return Markup("<p class='fs-5 mb-2'>%s</p>%s") % (text, chart)
 
     # ------------------------------------------------------------------ features
     def _ai_lead_table(self, leads, as_of, tag_ids):

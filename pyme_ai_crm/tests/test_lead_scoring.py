@@ -174,6 +174,25 @@ class TestLeadScoring(LeadScoringCase):
         self.scoring._cron_ai_apply()
         self.assertFalse(any(leads.mapped("ai_needs_scoring")))
 
+    def test_model_form_gives_a_plain_verdict(self):
+        # 80 closed leads: a 20-lead holdout is too few to judge
+        self._create_history(40, 40)
+        small = self.scoring._ai_train().model_id
+        self.assertIn("Too few leads to judge", small.verdict_html)
+        self.assertNotIn("<svg", small.verdict_html)
+        # 400: a verdict against Odoo's native scoring, with the gains chart
+        self._create_history(200, 200, seed=1)
+        model = self.scoring._ai_train().model_id
+        verdict = model.report["holdout"]["verdict"]
+        self.assertIn(verdict["code"], ("better", "not_better"))
+        html = str(model.verdict_html)
+        self.assertIn(f"On {verdict['n']} leads it never saw", html)
+        self.assertIn(f"finds {verdict['found']}% of the sales", html)
+        self.assertIn(f"native scoring, {verdict['reference_found']}%", html)
+        self.assertEqual(html.count("<polyline"), 3)
+        self.env["res.lang"]._activate_lang("es_ES")
+        self.assertIn("que no vio", str(model.with_context(lang="es_ES").verdict_html))
+
     def test_reasons_read_in_two_seconds(self):
         """Formatted values, no reason from a missing value, absent tags worded as
         such, three a side at most, strength from the contribution."""

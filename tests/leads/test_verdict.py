@@ -1,0 +1,70 @@
+"""The holdout verdict: curves, intervals, and when no verdict should be read."""
+
+import json
+import xml.etree.ElementTree as ET
+
+import numpy as np
+import pytest
+
+from pyme_ai.leads import LeadData, evaluate, gains_svg, holdout_summary
+from pyme_ai.leads.sample import as_table, generate
+from pyme_ai.leads.verdict import calibration_table, gains_curve
+
+LABELS = {"model": "IA", "reference": "Odoo", "random": "Azar", "x": "x", "y": "y"}
+
+
+def test_gains_curve_by_hand():
+    y = [1, 0, 1, 0, 0, 0, 0, 0, 0, 1]
+    prob = [0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1, 0.05]
+    curve = gains_curve(y, prob, points=5)
+    # top 20 % (2 leads) hold 1 of the 3 sales, top 40 % two of them
+    assert curve == [0.0, 0.3333, 0.6667, 0.6667, 0.6667, 1.0]
+    table = calibration_table(y, prob, bins=2)
+    assert table == [(0.21, 0.2, 5), (0.7, 0.4, 5)]
+
+
+def test_verdict_on_a_real_holdout_names_the_reference_and_agrees_with_lift():
+    table = as_table(generate(1200, seed=3))
+    target = table.pop("won")
+    table.pop("lead_id")
+    result = evaluate(
+        LeadData(table, target), naive_bayes_columns={"odoo_native": ["source"]}
+    )
+    summary = result.report["holdout"]
+    json.dumps(summary)  # stored as JSON on the registry record
+    verdict = summary["verdict"]
+    assert summary["reference"] == "odoo_native"
+    assert verdict["code"] in ("better", "not_better")
+    assert verdict["found"] == round(result.metrics["lift_20"] * 20)
+    native = result.report["baselines"]["odoo_native"]["lift_20"]
+    assert verdict["reference_found"] == round(native * 20)
+    assert (verdict["code"] == "better") == (
+        verdict["found"] > verdict["reference_found"]
+    )
+    low, high = summary["intervals"]["auc"]
+    assert low <= result.metrics["auc"] <= high and high - low < 0.2
+    assert summary["gains"]["model"][0] == 0 and summary["gains"]["model"][-1] == 1
+    svg = gains_svg(summary, LABELS)
+    root = ET.fromstring(svg)
+    assert len(root.findall("{http://www.w3.org/2000/svg}polyline")) == 3
+
+
+def test_too_few_and_leakage_give_no_verdict():
+    rng = np.random.default_rng(0)
+    y = np.array([1] * 8 + [0] * 22)
+    few = holdout_summary(y, {"model": rng.random(30), "naive_bayes": rng.random(30)})
+    assert few["verdict"] == {"code": "too_few", "n": 30, "positives": 8, "needed": 40}
+    assert "intervals" not in few
+    y = np.array([1] * 50 + [0] * 150)
+    leak = holdout_summary(y, {"model": y + rng.random(200) * 0.1})
+    assert leak["verdict"]["code"] == "leakage" and leak["verdict"]["auc"] == 1.0
+    chart = gains_svg(leak, LABELS)  # no reference: model and random only
+    assert chart.count("<polyline") == 2 and "Odoo" not in chart
+
+
+@pytest.mark.parametrize("label", ["<script>", "Ventas & más"])
+def test_chart_escapes_its_labels(label):
+    summary = {"gains": {"model": [0, 0.5, 1]}, "reference": None}
+    svg = gains_svg(summary, dict(LABELS, model=label))
+    ET.fromstring(svg)
+    assert "<script>" not in svg
