@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from html import escape
 
-WIDTH, HEIGHT = 360, 250
-LEFT, RIGHT, TOP, BOTTOM = 44, 12, 12, 70
+WIDTH, HEIGHT = 360, 280
+LEFT, RIGHT, TOP, BOTTOM = 44, 22, 12, 100
 COLOURS = {"model": "#017e84", "reference": "#e08a00", "random": "#8f8f8f"}
 
 
@@ -63,14 +63,13 @@ def gains_svg(summary, labels):
     if reference in gains:
         legend.insert(1, ("reference", "7 3", labels["reference"]))
     x = LEFT
-    for key, dash, text in legend:
-        y = TOP + plot_h + 50
+    for row, (key, dash, text) in enumerate(legend):
+        y = TOP + plot_h + 52 + 16 * row
         extra = f' stroke-dasharray="{dash}"' if dash else ""
         parts.append(
             f'<line x1="{x}" y1="{y - 4}" x2="{x + 18}" y2="{y - 4}" '
             f'stroke="{COLOURS[key]}" stroke-width="2.5"{extra}/>'
             f'<text x="{x + 22}" y="{y}" fill="#444">{escape(text)}</text>'
         )
-        x += 30 + 6 * len(text)
     parts.append("</svg>")
     return "".join(parts)

@@ -45,6 +45,7 @@ from .model import (
     evaluate,
     format_reasons,
 )
+from .pilot import pilot_html
 
 #: Distinct values quoted in an error message before "and N more".
 LISTED = 8
@@ -77,6 +78,22 @@ def register(subparsers):
     _data_args(ev)
     ev.add_argument("--json", action="store_true", help="machine-readable output")
     ev.set_defaults(func=cmd_evaluate)
+
+    pi = sub.add_parser(
+        "pilot",
+        help="one HTML page: does the AI work on this export, against Odoo's scoring",
+    )
+    pi.add_argument("data", nargs="?", help="CSV export of won and lost leads")
+    pi.add_argument("--sample", action="store_true", help="use a synthetic export")
+    pi.add_argument("--target", help="outcome column (default with --sample: won)")
+    pi.add_argument("--lang", choices=("es", "en"), default="es")
+    pi.add_argument("--out", required=True, help="HTML file to write")
+    for flag in ("--positive", "--negative", "--id"):
+        pi.add_argument(flag)
+    pi.add_argument("--drop", default="")
+    pi.add_argument("--min-per-class", type=int_in(2, 10**9), default=20)
+    pi.add_argument("--seed", type=int_in(0, 2**32 - 1), default=0)
+    pi.set_defaults(func=cmd_pilot)
 
     sa = sub.add_parser("sample", help="write a synthetic CRM export to try the CLI")
     sa.add_argument("--out", required=True, help="CSV to write")
@@ -223,13 +240,44 @@ def _split(text):
     return [name.strip() for name in (text or "").split(",") if name.strip()]
 
 
-def _evaluate(args):
-    table, target = _load(args)
+def _evaluate(args, loaded=None):
+    table, target = loaded or _load(args)
     return evaluate(
         LeadData(table, target),
         min_per_class=args.min_per_class,
         random_state=args.seed,
+        naive_bayes_columns=_native_columns(table),
     )
+
+
+def _native_columns(table):
+    """Odoo's native scoring reads stage, team and contact quality: the export's
+    columns of those names, when it has them (else naive Bayes is the reference)."""
+    wanted = {"stage", "team", "email_quality", "phone_quality", "country"}
+    found = [name for name in table if name.strip().lower() in wanted]
+    return {"odoo_native": found} if found else None
+
+
+def cmd_pilot(args):
+    check_output(args.out)
+    if args.sample:
+        if args.data:
+            raise CommandError("give an export or --sample, not both")
+        table = sample.as_table(sample.generate(600, seed=args.seed))
+        table.pop("lead_id")
+        args.target = args.target or "won"
+        target = table.pop(args.target)
+        loaded = (table, target)
+    else:
+        if not args.data or not args.target:
+            raise CommandError("give an export and its --target column, or --sample")
+        loaded = _load(args)
+    result = _evaluate(args, loaded)
+    with open(args.out, "w", encoding="utf-8") as fh:
+        fh.write(pilot_html(result, loaded[0], args.lang))
+    verdict = result.report["holdout"]["verdict"]
+    print(f"pilot report written to {args.out} ({verdict['code']})")
+    return 0
 
 
 def cmd_train(args):

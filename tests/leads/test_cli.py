@@ -1,6 +1,7 @@
 """``pyme-ai leads``: train, score and evaluate on CSV exports."""
 
 import csv
+import json
 
 import pytest
 
@@ -92,3 +93,30 @@ def test_cli_insufficient_data_is_one_line(tmp_path, capsys):
     assert main(["leads", "evaluate", str(data), "--target", "won"]) == 2
     err = capsys.readouterr().err
     assert "not enough history to learn from" in err and err.count("\n") == 1
+
+
+def test_pilot_report_agrees_with_evaluate_json(tmp_path, capsys):
+    data = tmp_path / "leads.csv"
+    assert main(["leads", "sample", "--out", str(data), "--rows", "900"]) == 0
+    capsys.readouterr()
+    args = [str(data), "--target", "won", "--id", "lead_id"]
+    assert main(["leads", "evaluate", *args, "--json"]) == 0
+    evaluated = json.loads(capsys.readouterr().out)["holdout"]["pyme_ai"]
+    for lang, phrase in (("en", "leads it never saw"), ("es", "leads que no vio")):
+        out = tmp_path / f"pilot_{lang}.html"
+        assert main(["leads", "pilot", *args, "--lang", lang, "--out", str(out)]) == 0
+        html = out.read_text("utf-8")
+        assert phrase in html and "<svg" in html and "http" not in html.split("<svg")[0]
+        found = round(evaluated["lift_20"] * 20)
+        assert f"{found}\u00a0%" in html
+    auc = f"{evaluated['auc']:.3f}"
+    assert auc in (tmp_path / "pilot_en.html").read_text("utf-8")
+    assert auc.replace(".", ",") in (tmp_path / "pilot_es.html").read_text("utf-8")
+
+
+def test_pilot_on_the_bundled_sample_and_bad_calls(tmp_path, capsys):
+    out = tmp_path / "informe.html"
+    assert main(["leads", "pilot", "--sample", "--out", str(out)]) == 0
+    assert "¿Funciona la IA con sus leads?" in out.read_text("utf-8")
+    assert main(["leads", "pilot", "--out", str(out)]) == 2
+    assert "--sample" in capsys.readouterr().err
