@@ -86,7 +86,9 @@ class PymeAiCapabilityState(models.Model):
             state.last_run_date = run.start_date
             state.last_run_state = run.state
             capability = state._ai_capability()
-            state.notice = capability and capability._ai_notice(hint=False)
+            state.notice = (
+                capability._ai_notice(hint=False) if capability is not None else False
+            )
 
     def _ai_capability(self):
         self.ensure_one()

@@ -161,7 +161,9 @@ class PymeAiModel(models.Model):
     def _compute_verdict_html(self):
         for record in self:
             capability = record._capability()
-            record.verdict_html = capability and capability._ai_verdict_html(record)
+            record.verdict_html = (
+                capability._ai_verdict_html(record) if capability is not None else False
+            )
 
     @api.depends("primary_metric", "kind")
     @api.depends_context("lang")
