@@ -1,5 +1,6 @@
 # Copyright 2026 pyme_ai contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import random
 from unittest.mock import patch
 
 from odoo.exceptions import AccessError, UserError
@@ -180,8 +181,25 @@ class TestLeadScoring(LeadScoringCase):
         small = self.scoring._ai_train().model_id
         self.assertIn("Too few leads to judge", small.verdict_html)
         self.assertNotIn("<svg", small.verdict_html)
-        # 400: a verdict against Odoo's native scoring, with the gains chart
-        self._create_history(200, 200, seed=1)
+        # 440 more with a weak signal: a verdict against Odoo's native scoring
+        rng = random.Random(7)
+
+        def closed(i, won):
+            web = rng.random() < (0.6 if won else 0.4)
+            return {
+                "name": f"Mixed {i}",
+                "type": "opportunity",
+                "team_id": self.team.id,
+                "source_id": (self.source_web if web else self.source_call).id,
+                "expected_revenue": rng.uniform(100, 9000),
+                "stage_id": self.stage_proposal.id,
+            }
+
+        Lead = self.env["crm.lead"]
+        Lead.create([closed(i, True) for i in range(220)]).write(
+            {"stage_id": self.stage_won.id}
+        )
+        Lead.create([closed(i, False) for i in range(220)]).action_set_lost()
         model = self.scoring._ai_train().model_id
         verdict = model.report["holdout"]["verdict"]
         self.assertIn(verdict["code"], ("better", "not_better"))

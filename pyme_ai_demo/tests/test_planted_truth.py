@@ -11,7 +11,7 @@ from .common import DemoCompanyCase
 INTERMITTENT_METHODS = {"croston", "sba", "tsb"}
 #: English words that no Spanish AI output may contain
 ENGLISH = re.compile(
-    r"\b(the|of|and|is|are|than|higher|lower|better|worse|days?|leads?|model|"
+    r"\b(the|of|and|is|are|than|higher|lower|better|worse|days?|model|"
     r"training|failed|rejected|not enough|needs|there are|holdout|this|none)\b",
     re.IGNORECASE,
 )
