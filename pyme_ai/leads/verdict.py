@@ -27,13 +27,27 @@ BOOTSTRAP_ROUNDS = 200
 REFERENCES = ("odoo_native", "naive_bayes")
 
 
-def gains_curve(y, prob, points=GAIN_POINTS):
-    """Share of the positives among the top ``k / points`` by score, k = 0..points."""
+def found_share(y, prob, share):
+    """Expected share of the positives among the top ``share`` by score, ties at
+    the cut taken at random (a constant score finds ``share`` of them, whatever
+    the order of the rows)."""
     y = np.asarray(y, dtype=float)
-    order = np.argsort(-np.asarray(prob, dtype=float), kind="stable")
-    found = np.concatenate([[0.0], np.cumsum(y[order])]) / max(y.sum(), 1.0)
-    cuts = np.ceil(np.linspace(0, 1, points + 1) * y.size).astype(int)
-    return [round(float(found[c]), 4) for c in cuts]
+    prob = np.asarray(prob, dtype=float)
+    k = int(np.ceil(share * y.size))
+    if k == 0 or y.sum() == 0:
+        return 0.0
+    cut = np.sort(prob)[::-1][k - 1]
+    above = prob > cut
+    tied = prob == cut
+    slots = k - above.sum()
+    found = y[above].sum() + y[tied].sum() * slots / tied.sum()
+    return float(found / y.sum())
+
+
+def gains_curve(y, prob, points=GAIN_POINTS):
+    """Share of the positives among the top ``k / points`` by score, k = 0..points
+    (ties at random, see :func:`found_share`)."""
+    return [round(found_share(y, prob, k / points), 4) for k in range(points + 1)]
 
 
 def calibration_table(y, prob, bins=CALIBRATION_BINS):
@@ -97,10 +111,10 @@ def holdout_summary(y, scores):
         summary["verdict"] = {"code": "leakage", "auc": round(float(auc), 4)}
         return summary
     share = round(TOP_SHARE * 100)
-    found = round(lift_score(y, model, TOP_SHARE) * TOP_SHARE * 100)
+    found = round(found_share(y, model, TOP_SHARE) * 100)
     verdict = {"n": n, "share": share, "found": found}
     if reference:
-        ref = round(lift_score(y, scores[reference], TOP_SHARE) * TOP_SHARE * 100)
+        ref = round(found_share(y, scores[reference], TOP_SHARE) * 100)
         verdict.update(
             reference_found=ref, code="better" if found > ref else "not_better"
         )
