@@ -74,6 +74,8 @@ class CrmLead(models.Model):
                     )
                 elif code == "no_next_activity":
                     lines.append(_("No next activity is planned."))
+                elif code == "activity_overdue" and reason["days_overdue"] == 1:
+                    lines.append(_("The next activity is one day overdue."))
                 elif code == "activity_overdue":
                     lines.append(
                         _(

@@ -144,6 +144,18 @@ class TestDealRisk(PipelineCase):
         self.assertEqual(codes(idle), ["no_next_activity"])
         self.assertEqual(codes(falling), ["score_drop"])
         self.assertIn("AI score fell from 70 to 40.", falling.ai_risk_reasons_text)
+        # an overdue activity reads with the right plural
+        falling.ai_risk_reasons = [{"code": "activity_overdue", "days_overdue": 1}]
+        self.assertEqual(
+            falling.ai_risk_reasons_text, "The next activity is one day overdue."
+        )
+        falling.ai_risk_reasons = [{"code": "activity_overdue", "days_overdue": 3}]
+        self.assertEqual(
+            falling.ai_risk_reasons_text, "The next activity is 3 days overdue."
+        )
+        falling.ai_risk_reasons = [
+            {"code": "score_drop", "previous_score": 70, "score": 40}
+        ]
         self.assertTrue((stuck | idle | falling).mapped("ai_at_risk") == [True] * 3)
         at_risk = self.env["crm.lead"].search([("ai_at_risk", "=", True)])
         self.assertEqual(at_risk, stuck | idle | falling)
