@@ -810,7 +810,13 @@ class PymeAiLeadScoring(models.AbstractModel):
             records.ids, dict.fromkeys(records.ids, now), tag_ids
         )
         scored = engine_model.explain(table)
-        old = [score or 0 for score in state["ai_score"]]
+        # a lead's first score by a new model is a new baseline: its trend (and a
+        # deal's "score fell") follows changes of the lead, not of the model
+        other_model = self._ai_scored_by_other_model(ids, ai_model)
+        old = [
+            0 if lead_id in other_model else (score or 0)
+            for lead_id, score in zip(ids, state["ai_score"], strict=True)
+        ]
         trends = engine.score_trend(old, scored["score"])
         values = [
             (
@@ -830,6 +836,21 @@ class PymeAiLeadScoring(models.AbstractModel):
             if flag
         ]
         self._ai_write_scores(values, ai_model, now, flagged)
+
+    def _ai_scored_by_other_model(self, lead_ids, ai_model):
+        """The leads among ``lead_ids`` whose latest score came from another model."""
+        self.env["pyme.ai.lead.score"].flush_model(["lead_id", "model_id", "date"])
+        self.env.cr.execute(
+            SQL(
+                "SELECT lead_id FROM (SELECT DISTINCT ON (lead_id) lead_id, model_id "
+                "FROM pyme_ai_lead_score WHERE lead_id = ANY(%s) "
+                "ORDER BY lead_id, date DESC, id DESC) last "
+                "WHERE model_id IS DISTINCT FROM %s",
+                list(lead_ids),
+                ai_model.id,
+            )
+        )
+        return {row[0] for row in self.env.cr.fetchall()}
 
     def _ai_write_scores(self, values, ai_model, now, flagged=()):
         """The new scores of a batch: COPY into a temporary table, then one UPDATE

@@ -60,6 +60,29 @@ class TestLeadScoring(LeadScoringCase):
         self.assertGreater(lead.ai_score, first)
         self.assertEqual(lead.ai_score_previous, first)
         self.assertEqual(lead.ai_score_trend, "rising")
+
+    def test_a_new_model_is_no_trend(self):
+        """Rescoring by a newly trained model sets a new baseline: no rising or
+        falling trend, no previous score (deals at risk read it), until the
+        lead's own data changes."""
+        self._create_history(40, 40)
+        self.scoring._ai_train()
+        lead = self._open_lead(web=False, revenue=200)
+        self.scoring._cron_ai_apply()
+        # a different history gives a model that scores the same lead otherwise
+        self._create_history(60, 20, seed=3)
+        self.env["ir.config_parameter"].set_param("pyme_ai_base.regression_margin", "1")
+        new = self.scoring._ai_train().model_id
+        self.assertEqual(new.state, "active")
+        self.scoring._cron_ai_apply()
+        self.assertEqual(lead.ai_score_history_ids[:1].model_id, new)
+        self.assertEqual(lead.ai_score_trend, "stable")
+        self.assertFalse(lead.ai_score_previous)
+        first = lead.ai_score
+        lead.write({"source_id": self.source_web.id, "expected_revenue": 9000})
+        self.scoring._cron_ai_apply()
+        self.assertEqual(lead.ai_score_previous, first)
+        self.assertEqual(lead.ai_score_trend, "rising")
         self.assertEqual(len(lead.ai_score_history_ids), 2)
 
     def test_too_little_data_refuses_to_train(self):
