@@ -60,6 +60,7 @@ class TestLeadScoring(LeadScoringCase):
         self.assertGreater(lead.ai_score, first)
         self.assertEqual(lead.ai_score_previous, first)
         self.assertEqual(lead.ai_score_trend, "rising")
+        self.assertEqual(len(lead.ai_score_history_ids), 2)
 
     def test_a_new_model_is_no_trend(self):
         """Rescoring by a newly trained model sets a new baseline: no rising or
@@ -83,7 +84,7 @@ class TestLeadScoring(LeadScoringCase):
         self.scoring._cron_ai_apply()
         self.assertEqual(lead.ai_score_previous, first)
         self.assertEqual(lead.ai_score_trend, "rising")
-        self.assertEqual(len(lead.ai_score_history_ids), 2)
+        self.assertEqual(len(lead.ai_score_history_ids), 3)
 
     def test_too_little_data_refuses_to_train(self):
         self._create_history(5, 30)
