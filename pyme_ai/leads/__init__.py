@@ -34,12 +34,12 @@ from .model import (
 )
 from .verdict import holdout_summary
 from .tiers import (
-    TIER_SHARES,
+    HOT_FACTOR,
     TIERS,
     TREND_DELTA,
     TRENDS,
     fixed_thresholds,
-    learn_thresholds,
+    rate_thresholds,
     score_trend,
     tiers_for,
 )
@@ -49,7 +49,7 @@ __all__ = [
     "holdout_summary",
     "DEFAULT_MIN_PER_CLASS",
     "TIERS",
-    "TIER_SHARES",
+    "HOT_FACTOR",
     "TRENDS",
     "TREND_DELTA",
     "InsufficientDataError",
@@ -62,7 +62,7 @@ __all__ = [
     "evaluate",
     "fixed_thresholds",
     "format_reasons",
-    "learn_thresholds",
+    "rate_thresholds",
     "logistic_scores",
     "naive_bayes_scores",
     "parse_target",

@@ -38,7 +38,7 @@ from ..tabular import (
 from ..training import TrainingResult
 from .baselines import logistic_scores, naive_bayes_scores
 from .contact import derive_contact_columns, resolve_roles
-from .tiers import learn_thresholds, tiers_for
+from .tiers import rate_thresholds, tiers_for
 from .verdict import holdout_summary
 
 DEFAULT_MIN_PER_CLASS = 20
@@ -320,10 +320,7 @@ class LeadModel(Estimator):
                 "warm": int(self.tier_thresholds["warm"]),
             }
         else:
-            probability = 1 / (1 + np.exp(-(self.intercept_ + x @ self.coef_)))
-            self.thresholds_ = learn_thresholds(
-                np.clip(np.round(probability * 100), 1, 100)
-            )
+            self.thresholds_ = rate_thresholds(float(np.mean(y)))
         return self
 
     # ------------------------------------------------------------------ using

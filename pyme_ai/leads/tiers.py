@@ -12,8 +12,9 @@ from ..base import PymeAiError
 
 #: Tier codes, best first.
 TIERS = ("hot", "warm", "cold")
-#: Share of training leads in the hot and warm tiers when thresholds are learnt.
-TIER_SHARES = {"hot": 0.2, "warm": 0.3}
+#: Unless set, a lead is warm from the company's win rate and hot from this many
+#: times it (at most halfway from the win rate to certainty).
+HOT_FACTOR = 1.5
 #: Trend codes: the score rose, fell, or moved less than the trend delta.
 TRENDS = ("rising", "falling", "stable")
 #: A score moving by at least this many points (1-100 scale) is rising or falling.
@@ -27,14 +28,15 @@ def fixed_thresholds(hot=None, warm=None):
     return {"hot": hot, "warm": warm} if hot and warm else None
 
 
-def learn_thresholds(scores):
-    """Thresholds putting the top 20 % of ``scores`` (1-100) in hot and the next
-    30 % in warm; always ``1 <= warm < hot``."""
-    scores = np.asarray(scores)
-    hot = int(np.quantile(scores, 1 - TIER_SHARES["hot"]))
-    warm = int(np.quantile(scores, 1 - TIER_SHARES["hot"] - TIER_SHARES["warm"]))
-    hot = max(hot, 2)
-    return {"hot": hot, "warm": min(max(warm, 1), hot - 1)}
+def rate_thresholds(win_rate):
+    """Thresholds from the company's own win rate: warm from a lead as likely to
+    win as the average deal, hot from ``HOT_FACTOR`` times that (at most halfway
+    to certainty). Scores are calibrated probabilities, so the tiers mean the same
+    after every retraining while the win rate holds; always ``1 <= warm < hot``."""
+    rate = float(np.clip(win_rate, 0.0, 1.0))
+    warm = int(np.clip(round(100 * rate), 1, 98))
+    hot = round(100 * min(HOT_FACTOR * rate, (1 + rate) / 2))
+    return {"hot": int(np.clip(hot, warm + 1, 99)), "warm": warm}
 
 
 def tiers_for(score, thresholds):

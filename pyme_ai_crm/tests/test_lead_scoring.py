@@ -62,6 +62,23 @@ class TestLeadScoring(LeadScoringCase):
         self.assertEqual(lead.ai_score_trend, "rising")
         self.assertEqual(len(lead.ai_score_history_ids), 2)
 
+    def test_tiers_follow_the_win_rate_and_show_in_settings(self):
+        self._create_history(40, 40)
+        model = self.scoring._ai_train().model_id
+        # won half the deals: warm from 50, hot from 75
+        self.assertEqual(model.report["thresholds"], {"hot": 75, "warm": 50})
+        settings = self.env["res.config.settings"].create({})
+        self.assertEqual(
+            settings.pyme_ai_crm_tiers_in_use,
+            "Hot from 75, warm from 50 (your win rate: 50%).",
+        )
+        # thresholds set by the user win
+        Param = self.env["ir.config_parameter"].sudo()
+        Param.set_param("pyme_ai_crm.hot_threshold", "60")
+        Param.set_param("pyme_ai_crm.warm_threshold", "30")
+        model = self.scoring._ai_train().model_id
+        self.assertEqual(model.report["thresholds"], {"hot": 60, "warm": 30})
+
     def test_a_new_model_is_no_trend(self):
         """Rescoring by a newly trained model sets a new baseline: no rising or
         falling trend, no previous score (deals at risk read it), until the

@@ -11,7 +11,7 @@ def test_vocabulary():
     assert leads.TIERS == ("hot", "warm", "cold")
     assert leads.TRENDS == ("rising", "falling", "stable")
     assert leads.TREND_DELTA == 5
-    assert leads.TIER_SHARES == {"hot": 0.2, "warm": 0.3}
+    assert leads.HOT_FACTOR == 1.5
 
 
 def _addon_rule(old, score, delta=5):
@@ -69,10 +69,10 @@ def test_tiers_and_thresholds():
     assert leads.fixed_thresholds("70", "40") == {"hot": 70, "warm": 40}
     assert leads.fixed_thresholds(0, 40) is None
     assert leads.fixed_thresholds(None, None) is None
-    scores = np.arange(1, 101)
-    learnt = leads.learn_thresholds(scores)
-    tiers = leads.tiers_for(scores, learnt)
-    assert tiers.count("hot") == pytest.approx(20, abs=1)
-    assert tiers.count("warm") == pytest.approx(30, abs=1)
-    # a degenerate score distribution still gives 1 <= warm < hot
-    assert leads.learn_thresholds([1, 1, 1]) == {"hot": 2, "warm": 1}
+    # from the win rate: warm as likely as the average deal, hot 1.5 x that
+    assert leads.rate_thresholds(0.36) == {"hot": 54, "warm": 36}
+    assert leads.rate_thresholds(0.10) == {"hot": 15, "warm": 10}
+    # at most halfway to certainty, and always 1 <= warm < hot <= 99
+    assert leads.rate_thresholds(0.70) == {"hot": 85, "warm": 70}
+    assert leads.rate_thresholds(0.0) == {"hot": 2, "warm": 1}
+    assert leads.rate_thresholds(1.0) == {"hot": 99, "warm": 98}
