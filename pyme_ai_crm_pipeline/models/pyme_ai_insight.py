@@ -78,12 +78,14 @@ class PymeAiInsight(models.Model):
                     )
             elif insight.code == "stage_stalls":
                 text = _(
-                    "Deals stall in stage %(stage)s: median %(median)s days there vs "
-                    "%(overall)s days per stage overall (%(n)s deals).",
+                    "Deals stall in stage %(stage)s: median %(median)s days there "
+                    "(%(n)s stage periods) vs %(overall)s days per stage overall "
+                    "(%(overall_n)s stage periods).",
                     stage=insight.stage_id.name or "?",
                     median=p.get("median_days"),
                     overall=p.get("overall_median_days"),
                     n=p.get("n"),
+                    overall_n=p.get("overall_n", insight.sample_size),
                 )
             else:
                 text = _(

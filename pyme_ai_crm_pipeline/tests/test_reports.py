@@ -42,8 +42,8 @@ class TestReports(PipelineCase):
         self.assertEqual(insight.params["n"], 12)
         self.assertEqual(
             insight.text,
-            "Deals stall in stage Proposal AI: median 10 days there vs 6 days "
-            "per stage overall (12 deals).",
+            "Deals stall in stage Proposal AI: median 10 days there (12 stage "
+            "periods) vs 6 days per stage overall (24 stage periods).",
         )
         # rendered at read time in the reader's language
         self.env["res.lang"]._activate_lang("es_ES")
