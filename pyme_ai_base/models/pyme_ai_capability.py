@@ -453,7 +453,7 @@ class PymeAiCapability(models.AbstractModel):
                 exc.code,
             )
             # one notice per company and kind, however many rounds find no data
-            run.search(
+            self.env["pyme.ai.run"].sudo().search(
                 [
                     ("kind", "=", self._ai_kind),
                     ("operation", "=", "train"),

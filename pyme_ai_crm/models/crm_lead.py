@@ -15,8 +15,6 @@ from pyme_ai import leads as engine
 
 from .pyme_ai_lead_scoring import FEATURES
 
-#: feature columns counting days (shown as whole days)
-DAY_COLUMNS = ("lead_age_days", "days_in_stage", "days_since_contact")
 #: tiers and score trends of pyme_ai.leads, as Selections
 TIERS = [(tier, tier.capitalize()) for tier in engine.TIERS]
 TRENDS = [(trend, trend.capitalize()) for trend in engine.TRENDS]
@@ -24,22 +22,6 @@ TRENDS = [(trend, trend.capitalize()) for trend in engine.TRENDS]
 
 class CrmLead(models.Model):
     _inherit = "crm.lead"
-
-    ai_score_notice = fields.Char(
-        string="AI Notice", compute="_compute_ai_score_notice"
-    )
-
-    @api.depends("company_id")
-    @api.depends_context("company", "lang")
-    def _compute_ai_score_notice(self):
-        """Why leads have no score yet (too little history...), on the lead."""
-        scoring = self.env["pyme.ai.lead.scoring"]
-        notices = {}
-        for lead in self:
-            company = lead.company_id or self.env.company
-            if company not in notices:
-                notices[company] = scoring._ai_notice(company)
-            lead.ai_score_notice = notices[company]
 
     ai_score = fields.Integer(
         string="AI Score",
@@ -57,6 +39,9 @@ class CrmLead(models.Model):
     ai_reasons = fields.Json(string="AI Reasons Data", readonly=True, copy=False)
     ai_reasons_html = fields.Html(
         string="AI Reasons", compute="_compute_ai_reasons_html", sanitize=False
+    )
+    ai_score_notice = fields.Char(
+        string="AI Notice", compute="_compute_ai_score_notice"
     )
     ai_score_date = fields.Datetime(string="AI Scored On", readonly=True, copy=False)
     ai_score_previous = fields.Integer(
@@ -143,7 +128,6 @@ class CrmLead(models.Model):
         reason, an absent tag reads as such."""
         scoring = self.env["pyme.ai.lead.scoring"]
         labels = scoring._ai_feature_labels()
-        words = {"yes": self.env._("Yes"), "no": self.env._("No")}
         names = {}
         for lead in self:
             reasons = lead.ai_reasons or {}
@@ -154,7 +138,7 @@ class CrmLead(models.Model):
             ):
                 shown = 0
                 for reason in reasons.get(direction, []):
-                    text = lead._ai_reason_text(reason, labels, words, names)
+                    text = lead._ai_reason_text(reason, labels, names)
                     if not text or shown == 3:
                         continue
                     shown += 1
@@ -171,29 +155,32 @@ class CrmLead(models.Model):
                 else False
             )
 
-    def _ai_reason_text(self, reason, labels, words, names):
+    @api.depends("company_id")
+    @api.depends_context("company", "lang")
+    def _compute_ai_score_notice(self):
+        """Why leads have no score yet (too little history...), on the lead."""
+        scoring = self.env["pyme.ai.lead.scoring"]
+        notices = {}
+        for lead in self:
+            company = lead.company_id or self.env.company
+            if company not in notices:
+                notices[company] = scoring._ai_notice(company)
+            lead.ai_score_notice = notices[company]
+
+    def _ai_reason_text(self, reason, labels, names):
         """``Label = value`` in the reader's language (False: no reason to show)."""
         column, value = reason.get("column"), reason.get("value")
         if value is None:
             return False
-        label = labels.get(column, column)
+        scoring = self.env["pyme.ai.lead.scoring"]
         if column.startswith("tag_"):
-            tag = label.split(": ", 1)[-1]
+            tag = scoring._ai_record_name("crm.tag", column[4:], names)
             if value == "no":
                 return self.env._("Without the tag “%(tag)s”", tag=tag)
             return self.env._("Tagged “%(tag)s”", tag=tag)
-        if column == "expected_revenue" and isinstance(value, int | float):
-            currency = (self.company_id or self.env.company).currency_id
-            value = formatLang(self.env, value, currency_obj=currency)
-        elif column in DAY_COLUMNS and isinstance(value, int | float):
-            value = formatLang(self.env, round(value), digits=0)
-        elif value in words:
-            value = words[value]
-        else:
-            value = self.env["pyme.ai.lead.scoring"]._ai_render_value(
-                column, value, names
-            )
-        return f"{label} = {value}"
+        currency = (self.company_id or self.env.company).currency_id
+        value = scoring._ai_render_value(column, value, names, currency)
+        return f"{labels.get(column, column)} = {value}"
 
     def write(self, vals):
         if "ai_needs_scoring" not in vals and self._ai_scored_fields().intersection(

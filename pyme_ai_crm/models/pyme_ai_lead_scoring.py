@@ -160,6 +160,8 @@ REFERENCE_MODELS = {
     "language": "res.lang",
     "stage": "crm.stage",
 }
+#: feature columns counting days (shown as whole days)
+DAY_COLUMNS = ("lead_age_days", "days_in_stage", "days_since_contact")
 #: columns holding a selection code and the crm.lead field labelling it
 SELECTION_FIELDS = {
     "lead_type": "type",
@@ -226,26 +228,37 @@ class PymeAiLeadScoring(models.AbstractModel):
         return labels
 
     @api.model
-    def _ai_render_value(self, column, value, names):
-        """A reason's stored value (id code, selection code, number) in the reader's
-        language; ``names`` caches {(model, id): display name}."""
+    def _ai_render_value(self, column, value, names, currency=None):
+        """A reason's stored value (id code, selection code, yes/no, number) in the
+        reader's language and number format: money in ``currency``, whole days;
+        ``names`` caches {(model, id): display name}."""
         if (
             isinstance(value, str)
             and value.startswith("#")
             and column in (REFERENCE_MODELS)
         ):
-            model = REFERENCE_MODELS[column]
-            key = (model, value)
-            if key not in names:
-                record = self.env[model].sudo().browse(int(value[1:])).exists()
-                names[key] = record.display_name if record else value
-            return names[key]
+            return self._ai_record_name(REFERENCE_MODELS[column], value[1:], names)
         if column in SELECTION_FIELDS and isinstance(value, str):
             field = self.env["crm.lead"]._fields[SELECTION_FIELDS[column]]
             return dict(field._description_selection(self.env)).get(value, value)
-        if isinstance(value, float):
-            return formatLang(self.env, value, digits=2 if value % 1 else 0)
-        return value
+        if value in ("yes", "no"):
+            return self.env._("Yes") if value == "yes" else self.env._("No")
+        if not isinstance(value, int | float) or isinstance(value, bool):
+            return value
+        if column == "expected_revenue" and currency:
+            return formatLang(self.env, value, currency_obj=currency)
+        if column in DAY_COLUMNS:
+            value = round(value)
+        return display_value(self.env, value)
+
+    @api.model
+    def _ai_record_name(self, model, record_id, names):
+        """Display name of ``model`` record ``record_id`` (its id if deleted)."""
+        key = (model, str(record_id))
+        if key not in names:
+            record = self.env[model].sudo().browse(int(record_id)).exists()
+            names[key] = record.display_name if record else str(record_id)
+        return names[key]
 
     # ------------------------------------------------------------------ verdict
     def _ai_verdict_html(self, ai_model):

@@ -2,6 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import random
 
+from odoo.tools import SQL
+
 from odoo.addons.pyme_ai_base.tests.common import PymeAiCase, make_users
 
 
@@ -32,21 +34,30 @@ class LeadScoringCase(PymeAiCase):
         )
 
     @classmethod
-    def _create_history(cls, n_won, n_lost, seed=0):
+    def _create_history(cls, n_won, n_lost, seed=0, weak=False):
+        """Closed leads where the web source and the revenue tell won from lost;
+        ``weak``: only the source, and a little (the leads are then created weeks
+        apart, or their age at closing alone would give the outcome away)."""
         rng = random.Random(seed)
         Lead = cls.env["crm.lead"]
 
         def values(i, won):
-            web = rng.random() < (0.8 if won else 0.25)
+            web = rng.random() < (
+                (0.6 if won else 0.4) if weak else (0.8 if won else 0.25)
+            )
+            if weak:
+                revenue = rng.uniform(100, 9000)
+            else:
+                revenue = rng.uniform(5000, 9000) if won else rng.uniform(100, 6000)
             return {
                 "name": f"Closed {won and 'won' or 'lost'} {i}",
                 "type": "opportunity",
                 "team_id": cls.team.id,
                 "source_id": (cls.source_web if web else cls.source_call).id,
-                "expected_revenue": rng.uniform(5000, 9000)
-                if won
-                else rng.uniform(100, 6000),
-                "email_from": f"buyer{i}@{'acme.es' if web else 'gmail.com'}",
+                "expected_revenue": revenue,
+                "email_from": False
+                if weak
+                else f"buyer{i}@{'acme.es' if web else 'gmail.com'}",
                 "stage_id": cls.stage_proposal.id,
             }
 
@@ -54,6 +65,16 @@ class LeadScoringCase(PymeAiCase):
         won.write({"stage_id": cls.stage_won.id})
         lost = Lead.create([values(i, False) for i in range(n_lost)])
         lost.action_set_lost()
+        if weak:
+            cls.env.flush_all()
+            cls.env.cr.execute(
+                SQL(
+                    "UPDATE crm_lead SET create_date = create_date "
+                    "- (id * 37 %% 60) * INTERVAL '1 day' WHERE id = ANY(%s)",
+                    (won | lost).ids,
+                )
+            )
+            cls.env.invalidate_all()
         return won, lost
 
     def _open_lead(self, web, revenue, **extra):

@@ -1,6 +1,5 @@
 # Copyright 2026 pyme_ai contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import random
 from unittest.mock import patch
 
 from odoo.exceptions import AccessError, UserError
@@ -223,32 +222,7 @@ class TestLeadScoring(LeadScoringCase):
         self.assertIn("Too few leads to judge", small.verdict_html)
         self.assertNotIn("<svg", small.verdict_html)
         # 440 more with a weak signal: a verdict against Odoo's native scoring
-        rng = random.Random(7)
-
-        def closed(i, won):
-            web = rng.random() < (0.6 if won else 0.4)
-            return {
-                "name": f"Mixed {i}",
-                "type": "opportunity",
-                "team_id": self.team.id,
-                "source_id": (self.source_web if web else self.source_call).id,
-                "expected_revenue": rng.uniform(100, 9000),
-                "stage_id": self.stage_proposal.id,
-            }
-
-        Lead = self.env["crm.lead"]
-        Lead.create([closed(i, True) for i in range(220)]).write(
-            {"stage_id": self.stage_won.id}
-        )
-        Lead.create([closed(i, False) for i in range(220)]).action_set_lost()
-        # created weeks apart, like real leads (closed within the same second
-        # here, their age at closing alone would give the outcome away)
-        self.env.flush_all()
-        self.env.cr.execute(
-            "UPDATE crm_lead SET create_date = create_date - (id * 37 % 60) * "
-            "INTERVAL '1 day' WHERE name LIKE 'Mixed %'"
-        )
-        self.env.invalidate_all()
+        self._create_history(220, 220, seed=7, weak=True)
         model = self.scoring._ai_train().model_id
         verdict = model.report["holdout"]["verdict"]
         self.assertIn(verdict["code"], ("better", "not_better"))
