@@ -70,7 +70,7 @@ class LeadScoringCase(PymeAiCase):
             cls.env.cr.execute(
                 SQL(
                     "UPDATE crm_lead SET create_date = create_date "
-                    "- (id * 37 %% 60) * INTERVAL '1 day' WHERE id = ANY(%s)",
+                    "- mod(id * 37, 60) * INTERVAL '1 day' WHERE id = ANY(%s)",
                     (won | lost).ids,
                 )
             )
