@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 from sklearn import metrics as _sk
+from sklearn.model_selection import StratifiedGroupKFold
 
 from .base import PymeAiError
 
@@ -86,6 +87,31 @@ def stratified_holdout(y, test_size=0.25, random_state=0):
         test.append(idx[:n_test])
         train.append(idx[n_test:])
     return np.sort(np.concatenate(train)), np.sort(np.concatenate(test))
+
+
+def stratified_group_holdout(y, groups, test_size=0.25, random_state=0):
+    """Indices (train, test) with all rows of a group on the same side, stratified
+    by ``y`` as far as groups allow.
+
+    The test part is one fold of scikit-learn's ``StratifiedGroupKFold`` with
+    ``round(1 / test_size)`` folds (at least 2), shuffled with ``random_state``.
+    Groups are any values (e.g. lead ids), one per row.
+    """
+    y = np.asarray(y)
+    groups = np.asarray(groups)
+    if not 0 < test_size < 1:
+        raise EvaluationError("test_size must be between 0 and 1")
+    if y.shape != groups.shape:
+        raise EvaluationError(f"{groups.size} groups for {y.size} rows")
+    n_groups = len(np.unique(groups))
+    n_splits = min(max(int(round(1 / test_size)), 2), n_groups)
+    if n_splits < 2:
+        raise EvaluationError("need at least two groups for a holdout")
+    folds = StratifiedGroupKFold(
+        n_splits=n_splits, shuffle=True, random_state=random_state
+    )
+    train, test = next(folds.split(np.zeros(len(y)), y, groups))
+    return np.sort(train), np.sort(test)
 
 
 def time_holdout(dates, test_size=0.25):

@@ -5,6 +5,8 @@
     from pyme_ai import leads
 
     data = leads.LeadData(table, target)          # table: column -> values
+    # several rows per lead (one per stage it passed): name the lead of each row
+    data = leads.LeadData(table, target, groups=lead_ids)
     result = leads.evaluate(data, min_per_class=20, random_state=0)
     model = result.model                          # a fitted LeadModel (all rows)
     model.explain(table)     # probability, score (1-100), tier, reasons per lead

@@ -22,10 +22,15 @@ import numpy as np
 from scipy import sparse
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import StratifiedKFold
+from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 
 from ..base import Estimator, InsufficientDataError, PymeAiError
-from ..evaluation import classification_report, roc_auc_score, stratified_holdout
+from ..evaluation import (
+    classification_report,
+    roc_auc_score,
+    stratified_group_holdout,
+    stratified_holdout,
+)
 from ..tabular import (
     MISSING,
     RARE,
@@ -51,17 +56,27 @@ NEGATIVE_WORDS = {"0", "0.0", "false", "no", "n", "lost", "perdido", "perdida"}
 # --------------------------------------------------------------------------- data
 @dataclass
 class LeadData:
-    """Labelled leads: ``table`` (column -> values, one entry per lead) and ``target``
-    (won/lost values: 1/0, yes/no, won/lost, ... or ``positive`` for won)."""
+    """Labelled leads: ``table`` (column -> values, one entry per row) and ``target``
+    (won/lost values: 1/0, yes/no, won/lost, ... or ``positive`` for won).
+
+    ``groups`` (optional) is a list aligned with the rows naming the lead each row
+    belongs to (e.g. lead ids), for data with several rows per lead (one per pipeline
+    stage a closed lead passed through, all with the lead's outcome). Any hashable
+    values; a missing one (None, nan) makes its row a lead of its own. With groups,
+    :func:`evaluate` keeps every lead on one side of the holdout and scores one row
+    per held-out lead, and :meth:`LeadModel.fit` keeps every lead inside one fold of
+    the cross-validation that chooses the regularisation.
+    """
 
     table: dict
     target: list
     positive: object = None
+    groups: list = None
 
     def labelled(self, min_per_class=1):
         """``(table, y, keep)`` of the rows with a known outcome (``keep``: their
         indices); InsufficientDataError when a class has fewer than
-        ``min_per_class`` rows."""
+        ``min_per_class`` rows (ignores ``groups``: see :meth:`labelled_groups`)."""
         y_all, usable = parse_target(list(self.target), self.positive)
         if len(y_all) != n_rows(self.table):
             raise PymeAiError(
@@ -70,13 +85,60 @@ class LeadData:
         keep = np.flatnonzero(usable)
         table = subset(self.table, keep) if len(keep) < len(y_all) else dict(self.table)
         y = y_all[keep]
-        n_won, n_lost = int(y.sum()), int(len(y) - y.sum())
-        if n_won < min_per_class or n_lost < min_per_class:
-            raise InsufficientDataError(
-                f"not enough history to learn from: {n_won} won and {n_lost} lost "
-                f"examples, at least {min_per_class} of each are needed"
-            )
+        _check_classes(y, min_per_class)
         return table, y, keep
+
+    def labelled_groups(self, min_per_class=1):
+        """``(table, y, keep, groups)``: :meth:`labelled` plus ``groups``, the lead of
+        every kept row as an int array of codes 0..k-1 (equal codes, same lead), or
+        None when the data has no ``groups``.
+
+        With groups, ``min_per_class`` counts leads, not rows: InsufficientDataError
+        when fewer than ``min_per_class`` distinct leads are won (or lost).
+        """
+        if self.groups is None:
+            return (*self.labelled(min_per_class), None)
+        table, y, keep = self.labelled(1)
+        codes = group_codes(self.groups)
+        if len(codes) != len(self.target):
+            raise PymeAiError(
+                f"{len(codes)} groups for {len(self.target)} rows in the table"
+            )
+        groups = codes[keep]
+        won = len(np.unique(groups[y == 1]))
+        lost = len(np.unique(groups[y == 0]))
+        _check_classes(y, min_per_class, (won, lost))
+        return table, y, keep, groups
+
+
+def _check_classes(y, min_per_class, counts=None):
+    n_won, n_lost = counts or (int(y.sum()), int(len(y) - y.sum()))
+    if n_won < min_per_class or n_lost < min_per_class:
+        raise InsufficientDataError(
+            f"not enough history to learn from: {n_won} won and {n_lost} lost "
+            f"examples, at least {min_per_class} of each are needed"
+        )
+
+
+def group_codes(groups):
+    """Int codes of lead ``groups`` (equal values, equal codes, numbered in order of
+    appearance); every missing value (None, nan) gets a code of its own."""
+    codes, out = {}, np.empty(len(groups), dtype=np.int64)
+    for i, value in enumerate(groups):
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            out[i] = len(codes)
+            codes[(None, i)] = out[i]
+        else:
+            out[i] = codes.setdefault(value, len(codes))
+    return out
+
+
+def _grouped(groups):
+    """``groups`` when some lead has several rows, else None (one row per lead is
+    ungrouped data: same splits and numbers as without groups)."""
+    if groups is None or len(np.unique(groups)) == len(groups):
+        return None
+    return groups
 
 
 def subset(table, index):
@@ -214,17 +276,29 @@ class _Encoder:
         return x, clean
 
 
-def _fit_logistic(x, y, random_state, c=None):
-    """L2 logistic regression, C by 3-fold CV log loss, prior-corrected weights."""
+def _fit_logistic(x, y, random_state, c=None, groups=None):
+    """L2 logistic regression, C by 3-fold CV log loss, prior-corrected weights.
+
+    With ``groups`` (int codes per row, some lead with several rows) the folds are
+    StratifiedGroupKFold's: every lead inside one fold.
+    """
     n_pos, n_neg = int(y.sum()), int(len(y) - y.sum())
     imbalanced = min(n_pos, n_neg) / len(y) < 0.1
     weight = {0: len(y) / (2 * n_neg), 1: len(y) / (2 * n_pos)} if imbalanced else None
     best_c, best_loss = c or C_GRID[0], math.inf
-    folds = StratifiedKFold(n_splits=3, shuffle=True, random_state=random_state)
-    if c is None and min(n_pos, n_neg) >= 6:
+    groups = _grouped(groups)
+    if groups is None:
+        folds = StratifiedKFold(n_splits=3, shuffle=True, random_state=random_state)
+        enough = min(n_pos, n_neg)
+    else:
+        folds = StratifiedGroupKFold(
+            n_splits=3, shuffle=True, random_state=random_state
+        )
+        enough = min(len(np.unique(groups[y == k])) for k in (0, 1))
+    if c is None and enough >= 6:
         for c in C_GRID:
             loss = 0.0
-            for train, test in folds.split(np.zeros(len(y)), y):
+            for train, test in folds.split(np.zeros(len(y)), y, groups):
                 clf = _logistic(c, weight).fit(x[train], y[train])
                 p = np.clip(_prior_corrected(clf, x[test], weight), 1e-12, 1 - 1e-12)
                 loss -= np.sum(y[test] * np.log(p) + (1 - y[test]) * np.log(1 - p))
@@ -280,14 +354,19 @@ class LeadModel(Estimator):
 
     # ------------------------------------------------------------------ fitting
     def fit(self, data):
-        """Learn from ``data`` (a :class:`LeadData`); returns the model itself."""
-        table, y, __ = data.labelled(self.min_per_class)
+        """Learn from ``data`` (a :class:`LeadData`); returns the model itself.
+
+        Every row is a training example; with ``data.groups`` the cross-validation
+        choosing ``c_`` keeps each lead inside one fold and ``min_per_class`` counts
+        leads.
+        """
+        table, y, __, groups = data.labelled_groups(self.min_per_class)
         roles = resolve_roles(table, self.roles)
         return self._fit_rows(
-            table, y, roles, self.min_count or default_min_count(len(y)), self.c
+            table, y, roles, self.min_count or default_min_count(len(y)), self.c, groups
         )
 
-    def _fit_rows(self, table, y, roles, min_count, c):
+    def _fit_rows(self, table, y, roles, min_count, c, groups=None):
         derived = derive_contact_columns(table, roles)
         prep = TabularPrep(min_count=min_count).fit(derived)
         if not prep.columns:
@@ -298,7 +377,7 @@ class LeadModel(Estimator):
         x, __ = encoder.transform(derived)
         with warnings.catch_warnings():
             warnings.simplefilter("error", ConvergenceWarning)
-            clf, c, shift = _fit_logistic(x, y, self.random_state, c)
+            clf, c, shift = _fit_logistic(x, y, self.random_state, c, groups)
         self.roles_ = roles
         self.min_count_ = min_count
         self.prep_ = prep
@@ -458,21 +537,45 @@ def evaluate(
     regression, naive Bayes restricted to each ``naive_bayes_columns`` entry (name ->
     columns) and any ``extra_scores`` (name -> probabilities aligned with the rows of
     ``data``) on the same holdout rows.
+
+    With ``data.groups`` (several rows per lead) the holdout keeps every lead on one
+    side (:func:`~pyme_ai.evaluation.stratified_group_holdout`, stratified by
+    outcome); the models train on every row of the training leads, and every metric,
+    baseline, ``extra_scores`` entry and ``report["holdout"]`` is computed on one row
+    per held-out lead, drawn at random (seeded by ``random_state``), so each lead
+    counts once and ``metrics["n"]`` is a number of leads. Data whose groups all have
+    one row gives exactly the numbers of the same data without groups.
+
+    ``report`` keys: ``baselines``, ``holdout``, ``thresholds``, ``won``/``lost``
+    (rows), ``groups`` (True when ``data.groups`` was given), ``rows`` (labelled
+    rows), ``leads`` (distinct leads among them; ``rows`` without groups),
+    ``holdout_rows`` (test rows before one per lead is drawn), ``dropped_rows``,
+    ``columns``, ``c``, ``train_seconds``. ``n_rows`` of the result is the number of
+    labelled rows the final model is trained on.
     """
     started = time.monotonic()
     params = LeadModel(**hyperparameters).get_params()
-    table, y, keep = data.labelled(params["min_per_class"])
+    table, y, keep, groups = data.labelled_groups(params["min_per_class"])
     dropped = n_rows(data.table) - len(keep)
     # roles and min_count are decided once, on all rows, for both fits
     roles = resolve_roles(table, params["roles"])
     min_count = params["min_count"] or default_min_count(len(y))
     random_state = params["random_state"]
-    train_idx, test_idx = stratified_holdout(y, test_size, random_state)
-    train_table, test_table = subset(table, train_idx), subset(table, test_idx)
-    y_train, y_test = y[train_idx], y[test_idx]
+    grouped = _grouped(groups)
+    if grouped is None:
+        train_idx, test_idx = stratified_holdout(y, test_size, random_state)
+        held_out = test_idx
+    else:
+        train_idx, test_idx = stratified_group_holdout(
+            y, grouped, test_size, random_state
+        )
+        held_out = one_per_group(test_idx, grouped, random_state)
+    train_table, test_table = subset(table, train_idx), subset(table, held_out)
+    y_train, y_test = y[train_idx], y[held_out]
+    train_groups = None if grouped is None else grouped[train_idx]
 
     holdout_model = LeadModel(**params)._fit_rows(
-        train_table, y_train, roles, min_count, params["c"]
+        train_table, y_train, roles, min_count, params["c"], train_groups
     )
     holdout = {"model": holdout_model.predict(test_table)}
     metrics = classification_report(y_test, holdout["model"])
@@ -492,7 +595,7 @@ def evaluate(
         if name != "model"
     }
     for name, scores in (extra_scores or {}).items():
-        scores = np.asarray(scores, dtype=float)[keep][test_idx]
+        scores = np.asarray(scores, dtype=float)[keep][held_out]
         ok = ~np.isnan(scores)
         if ok.sum() and len(set(y_test[ok])) == 2:
             baselines[name] = classification_report(y_test[ok], scores[ok])
@@ -511,9 +614,22 @@ def evaluate(
             "thresholds": model.thresholds_,
             "won": n_won,
             "lost": len(y) - n_won,
+            "groups": groups is not None,
+            "rows": len(y),
+            "leads": len(y) if groups is None else len(np.unique(groups)),
+            "holdout_rows": len(test_idx),
             "dropped_rows": dropped,
             "columns": model.prep_.summary(),
             "c": model.c_,
             "train_seconds": time.monotonic() - started,
         },
     )
+
+
+def one_per_group(index, groups, random_state=0):
+    """Sorted subset of the row indices ``index``: one row of each group among them
+    (``groups``: codes of all rows), drawn at random with seed ``random_state``."""
+    index = np.asarray(index)
+    shuffled = np.random.default_rng(random_state).permutation(index)
+    __, first = np.unique(groups[shuffled], return_index=True)
+    return np.sort(shuffled[first])
