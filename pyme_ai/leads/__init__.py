@@ -16,7 +16,7 @@ or, without a holdout report, ``leads.LeadModel(**hyperparameters).fit(data)``.
 """
 
 from .baselines import logistic_scores, naive_bayes_scores
-from .chart import gains_svg
+from .chart import calibration_svg, gains_svg
 from .contact import (
     derive_contact_columns,
     detect_roles,
@@ -47,6 +47,7 @@ from .tiers import (
 )
 
 __all__ = [
+    "calibration_svg",
     "gains_svg",
     "holdout_summary",
     "DEFAULT_MIN_PER_CLASS",

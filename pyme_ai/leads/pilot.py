@@ -2,7 +2,8 @@
 installing anything (``pyme-ai leads pilot EXPORT.csv --target COL --out r.html``).
 
 It holds the same holdout numbers as ``leads evaluate --json``: the verdict against
-Odoo's native scoring (or naive Bayes), the cumulative-gains chart, the strongest
+Odoo's native scoring (or naive Bayes), the cumulative-gains and calibration
+charts, the strongest
 drivers, what the data lacks and what to fix first. Inline SVG, no network.
 """
 
@@ -12,7 +13,7 @@ from html import escape
 
 import numpy as np
 
-from .chart import gains_svg
+from .chart import calibration_svg, gains_svg
 from .verdict import MIN_HOLDOUT
 
 TEXTS = {
@@ -52,6 +53,16 @@ TEXTS = {
             "random": "Random order",
             "x": "Leads called, best scored first",
             "y": "Share of the sales found",
+        },
+        "calibration_title": "Are its probabilities right?",
+        "calibration_help": "Each dot is a group of leads: the probability the AI "
+        "gave them (across) and how many of them were won (up). Near the diagonal, "
+        "of the leads given 30 %, about 3 in 10 are won.",
+        "calibration": {
+            "model": "AI probability",
+            "ideal": "Exactly right",
+            "x": "Probability given by the AI",
+            "y": "Share actually won",
         },
     },
     "es": {
@@ -93,6 +104,16 @@ TEXTS = {
             "random": "Orden aleatorio",
             "x": "Leads llamados, primero los mejor puntuados",
             "y": "Parte de las ventas encontradas",
+        },
+        "calibration_title": "¿Acierta sus probabilidades?",
+        "calibration_help": "Cada punto es un grupo de leads: la probabilidad que "
+        "les dio la IA (en horizontal) y cuántos se ganaron (en vertical). Cerca de "
+        "la diagonal, de los leads con un 30 %, unos 3 de cada 10 se ganan.",
+        "calibration": {
+            "model": "Probabilidad IA",
+            "ideal": "Acierto exacto",
+            "x": "Probabilidad que da la IA",
+            "y": "Parte ganada de verdad",
         },
     },
 }
@@ -145,6 +166,9 @@ def pilot_html(result, table, lang="en"):
         parts.append(f"<p>{escape(line)}</p>")
     if code != "too_few":
         parts.append(gains_svg(summary, t["chart"]))
+        parts.append(f"<h2>{escape(t['calibration_title'])}</h2>")
+        parts.append(f"<p>{escape(t['calibration_help'])}</p>")
+        parts.append(calibration_svg(summary, t["calibration"]))
     strongest = drivers(result.model, table)
     parts.append(f"<h2>{escape(t['drivers'])}</h2><ol>")
     parts += [f"<li>{escape(name)}</li>" for name, __ in strongest]

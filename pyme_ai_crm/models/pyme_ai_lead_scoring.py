@@ -308,15 +308,51 @@ class PymeAiLeadScoring(models.AbstractModel):
                 low=display_value(self.env, auc[0]),
                 high=display_value(self.env, auc[1]),
             )
-        labels = {
+        gains = {
             "model": _("AI score"),
             "reference": _("Odoo native scoring"),
             "random": _("Random order"),
             "x": _("Leads called, best scored first"),
             "y": _("Share of the sales found"),
         }
-        chart = Markup(engine.gains_svg(summary, labels))  # noqa: S704 - escaped SVG
-        return Markup("<p class='fs-5 mb-2'>%s</p>%s") % (text, chart)
+        calibration = {
+            "model": _("AI probability"),
+            "ideal": _("Exactly right"),
+            "x": _("Probability given by the AI"),
+            "y": _("Share actually won"),
+        }
+        charts = [
+            (
+                _("Sales found"),
+                _(
+                    "Call the leads in the order of their AI score: the line shows the "
+                    "share of the sales reached after each share of the calls."
+                ),
+                engine.gains_svg(summary, gains),
+            ),
+            (
+                _("Are its probabilities right?"),
+                _(
+                    "Each dot is a group of leads: the probability the AI gave them "
+                    "(across) and how many of them were won (up). Near the diagonal, "
+                    "of the leads given 30%, about 3 in 10 are won."
+                ),
+                engine.calibration_svg(summary, calibration),
+            ),
+        ]
+        cell = Markup(
+            "<div class='col-12 col-lg-6 mb-3'><h5>%s</h5>"
+            "<p class='text-muted small mb-1'>%s</p>%s</div>"
+        )
+        # the SVG is built by the engine from numbers, its labels escaped there
+        row = Markup("").join(
+            cell % (title, help_text, Markup(svg))  # noqa: S704
+            for title, help_text, svg in charts
+        )
+        return Markup("<p class='fs-5 mb-2'>%s</p><div class='row'>%s</div>") % (
+            text,
+            row,
+        )
 
     # ------------------------------------------------------------------ features
     def _ai_lead_table(self, leads, as_of, tag_ids):
@@ -354,14 +390,20 @@ class PymeAiLeadScoring(models.AbstractModel):
             )
         }
 
-    def _ai_lead_table_state(self, lead_ids, as_of, tag_ids):
+    def _ai_lead_table_state(self, lead_ids, as_of, tag_ids, per_stage=False):
         """Feature table, ids (in table order) and {column: values} of the SQL read
-        (``ai_score``, ``ai_tier``, ``ai_needs_scoring`` included)."""
+        (``ai_score``, ``ai_tier``, ``ai_needs_scoring`` included).
+
+        One row per lead, seen at ``as_of[id]``; with ``per_stage`` (closed leads,
+        for training) one row per stage the lead passed through, seen when it left
+        that stage: an open lead in an early stage is then judged among leads seen
+        in that stage, not among leads described by the stage they closed in. Ids
+        repeat, one per row.
+        """
         rows = self._ai_lead_rows(lead_ids)
-        self._ai_stage_as_of(rows)
-        ids = rows["id"]
-        when = [as_of[lead_id] for lead_id in ids]
-        context = {"as_of": as_of, "tag_ids": tag_ids, "ids": ids}
+        rows = self._ai_stage_rows(rows, as_of, per_stage)
+        ids, when = rows["id"], rows["as_of"]
+        context = {"tag_ids": tag_ids}
         computed = {}
         table = {}
         for feature in FEATURES:
@@ -374,84 +416,87 @@ class PymeAiLeadScoring(models.AbstractModel):
                 [rows[name] for name in feature.fields], when
             )
         extra = defaultdict(list, table)
-        self._ai_extra_features(extra, ids, as_of)
+        self._ai_extra_features(extra, ids, when)
         return dict(extra), ids, rows
 
-    def _ai_extra_features(self, table, ids, as_of):
+    def _ai_extra_features(self, table, ids, when):
         """Hook for glue addons: add columns (lists aligned with ``ids``) to ``table``,
-        each lead seen at ``as_of[id]``; label them in ``_ai_feature_labels``."""
+        row ``i`` being lead ``ids[i]`` seen at ``when[i]`` (a lead may have several
+        rows); label them in ``_ai_feature_labels``."""
 
-    def _ai_stage_as_of(self, rows):
-        """Set the stage of leads in a won stage to the one they left for it.
+    def _ai_stage_rows(self, rows, as_of, per_stage):
+        """``rows`` with an ``as_of`` column, the stage of each row set from the
+        stage tracking (by id, ``old_value_integer``/``new_value_integer``).
 
-        Won leads sit in the won stage: without tracking of the stage they left, the
-        stage (and time in it) would give the outcome away, so both are left out of
-        every row (``stage_id`` and ``date_last_stage_update`` None) unless that stage
-        is known for most of them.
+        A lead in a won stage is described in the stage it left for it: the won
+        stage (and time in it) would give the outcome away. Without tracking of
+        that stage for most won leads, the stage and the time in it are left out of
+        every row (``stage_id`` and ``date_last_stage_update`` None), one row per
+        lead. With ``per_stage``, each other stage a lead was in gives a row too
+        (its last visit, seen when the lead left it).
         """
-        stages, n_won = self._ai_stage_before_close(rows)
-        use_stage = not n_won or len(stages) >= STAGE_COVERAGE * n_won
+        n = len(rows["id"])
+        visits, n_won = self._ai_stage_visits(rows, per_stage)
+        known = sum(1 for stays, in_won in visits.values() if in_won and stays)
+        use_stage = not n_won or known >= STAGE_COVERAGE * n_won
         if not use_stage:
-            rows["stage_id"] = [None] * len(rows["id"])
-            rows["date_last_stage_update"] = [None] * len(rows["id"])
-            return
+            rows["stage_id"] = [None] * n
+            rows["date_last_stage_update"] = [None] * n
+        out = {name: [] for name in (*rows, "as_of")}
         for index, lead_id in enumerate(rows["id"]):
-            if lead_id in stages:
-                stage, entered = stages[lead_id]
-                rows["stage_id"][index] = stage
-                rows["date_last_stage_update"][index] = entered
+            moment = as_of[lead_id]
+            stays, in_won = visits[lead_id]
+            if not use_stage:
+                stays = []
+            elif not per_stage:
+                stays = stays[-1:] if in_won else []
+            for stage, entered, left in stays or [(None, None, None)]:
+                for name, values in rows.items():
+                    out[name].append(values[index])
+                out["as_of"].append(min(left, moment) if left else moment)
+                if stays or (in_won and use_stage):
+                    out["stage_id"][-1] = stage
+                    out["date_last_stage_update"][-1] = entered
+        return out
 
     def _ai_won_stage_ids(self):
         self.env["crm.stage"].flush_model(["is_won"])
         self.env.cr.execute(SQL("SELECT id FROM crm_stage WHERE is_won"))
         return {row[0] for row in self.env.cr.fetchall()}
 
-    def _ai_stage_before_close(self, rows):
-        """For leads in a won stage (the stage record says so), the stage they were
-        in before it, by id from the stage tracking (``old_value_integer``).
-
-        Returns ({lead id: (stage id, date entered)} for the leads it knows, number
-        of leads in a won stage).
-        """
+    def _ai_stage_visits(self, rows, every_lead=True):
+        """The stages (not won) each lead of ``rows`` was in, from the stage
+        intervals (``crm.lead._ai_stage_intervals``: tracking by id), read for the
+        leads in a won stage only unless ``every_lead``: ({lead id: ([(stage id,
+        entered, left)] by entry, the last visit of each stage, ``left`` None for
+        the current stage; whether the lead is in a won stage)}, number of leads in
+        a won stage). The list is empty for a lead in a won stage whose stage
+        before it is unknown."""
         won_stage_ids = self._ai_won_stage_ids()
-        won = [
-            lead_id
+        in_won = {
+            lead_id: stage_id in won_stage_ids
             for lead_id, stage_id in zip(rows["id"], rows["stage_id"], strict=True)
-            if stage_id in won_stage_ids
-        ]
-        if not won:
-            return {}, 0
-        field = self.env["ir.model.fields"]._get("crm.lead", "stage_id")
-        self.env["mail.tracking.value"].flush_model()
-        self.env["mail.message"].flush_model(["model", "res_id", "date"])
-        self.env.cr.execute(
-            SQL(
-                """
-                SELECT m.res_id, t.old_value_integer, t.new_value_integer, m.date
-                  FROM mail_tracking_value t
-                  JOIN mail_message m ON m.id = t.mail_message_id
-                 WHERE t.field_id = %s AND m.model = 'crm.lead' AND m.res_id = ANY(%s)
-              ORDER BY m.res_id, m.date, m.id
-                """,
-                field.id,
-                won,
-            )
-        )
-        result, entered = {}, {}
-        for res_id, old_id, new_id, date in self.env.cr.fetchall():
-            if new_id in won_stage_ids and old_id and old_id not in won_stage_ids:
-                result[res_id] = (old_id, entered.get(res_id))
-            entered[res_id] = date
-        return result, len(won)
+        }
+        read = [lead_id for lead_id, won in in_won.items() if every_lead or won]
+        intervals = defaultdict(dict)  # lead -> stage -> its last visit
+        for r in self.env["crm.lead"]._ai_stage_intervals(read) if read else ():
+            if r["stage_id"] and r["stage_id"] not in won_stage_ids:
+                visit = (r["stage_id"], r["entered"], r["left"])
+                intervals[r["lead_id"]].pop(r["stage_id"], None)
+                intervals[r["lead_id"]][r["stage_id"]] = visit
+        visits = {}
+        for lead_id, won in in_won.items():
+            stays = list(intervals.get(lead_id, {}).values())
+            if won and stays and stays[-1][2] is None:
+                stays = []  # the move to the won stage was not tracked
+            visits[lead_id] = (stays, won)
+        return visits, sum(in_won.values())
 
     def _ai_partner_features(self, rows, context):
         """Earlier won and lost leads of the same customer (commercial partner) in
-        the lead's own company, closed before the moment the lead is seen at."""
-        as_of = context["as_of"]
+        the lead's own company, closed before the moment the row is seen at."""
         with_partner = [
-            lead_id
-            for lead_id, partner_id in zip(rows["id"], rows["partner_id"], strict=True)
-            if partner_id
+            index for index, partner_id in enumerate(rows["partner_id"]) if partner_id
         ]
         counts = {}
         if with_partner:
@@ -461,11 +506,11 @@ class PymeAiLeadScoring(models.AbstractModel):
             self.env.cr.execute(
                 SQL(
                     """
-                    SELECT l.id,
+                    SELECT l.n,
                            COUNT(c.id) FILTER (WHERE %(won)s),
                            COUNT(c.id) FILTER (WHERE %(lost)s)
-                      FROM unnest(%(ids)s::int[], %(as_of)s::timestamp[])
-                           AS l(id, as_of)
+                      FROM unnest(%(ids)s::int[], %(as_of)s::timestamp[],
+                                  %(rows)s::int[]) AS l(id, as_of, n)
                       JOIN crm_lead cl ON cl.id = l.id
                       JOIN res_partner lp ON lp.id = cl.partner_id
                       JOIN res_partner op
@@ -475,32 +520,33 @@ class PymeAiLeadScoring(models.AbstractModel):
                                      AND c.date_closed < l.as_of
                                      AND c.company_id IS NOT DISTINCT FROM cl.company_id
                                      AND (%(won)s OR %(lost)s)
-                  GROUP BY l.id
+                  GROUP BY l.n
                     """,
                     won=Lead._ai_won_sql("c"),
                     lost=Lead._ai_lost_sql("c"),
-                    ids=with_partner,
-                    as_of=[as_of[i] for i in with_partner],
+                    ids=[rows["id"][i] for i in with_partner],
+                    as_of=[rows["as_of"][i] for i in with_partner],
+                    rows=with_partner,
                 )
             )
             counts = {row[0]: row[1:] for row in self.env.cr.fetchall()}
         won_counts, lost_counts = [], []
-        for lead_id in rows["id"]:
-            won, lost = counts.get(lead_id, (0, 0))
+        for index in range(len(rows["id"])):
+            won, lost = counts.get(index, (0, 0))
             won_counts.append(won)
             lost_counts.append(lost)
         return {"partner_won": won_counts, "partner_lost": lost_counts}
 
     def _ai_engagement_features(self, rows, context):
-        """Activities done, messages in and out, days since the last contact."""
-        as_of = context["as_of"]
-        ids = rows["id"]
+        """Activities done, messages in and out, days since the last contact, each
+        row seen at its moment."""
+        ids, when = rows["id"], rows["as_of"]
         self.env["mail.message"].flush_model()
         note = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note")
         self.env.cr.execute(
             SQL(
                 """
-                SELECT m.res_id,
+                SELECT l.n,
                        COUNT(m.id) FILTER (WHERE m.mail_activity_type_id IS NOT NULL),
                        COUNT(m.id) FILTER (WHERE m.message_type = 'email'
                                              AND u.id IS NULL),
@@ -509,28 +555,27 @@ class PymeAiLeadScoring(models.AbstractModel):
                                              AND m.subtype_id IS DISTINCT FROM %s),
                        MAX(m.date) FILTER (WHERE m.message_type IN ('email', 'comment')
                                              AND m.subtype_id IS DISTINCT FROM %s)
-                  FROM unnest(%s::int[], %s::timestamp[]) AS l(id, as_of)
+                  FROM unnest(%s::int[], %s::timestamp[]) WITH ORDINALITY
+                       AS l(id, as_of, n)
                   JOIN mail_message m
                     ON m.model = 'crm.lead' AND m.res_id = l.id AND m.date <= l.as_of
              LEFT JOIN res_users u ON u.partner_id = m.author_id AND u.share IS NOT TRUE
-              GROUP BY m.res_id
+              GROUP BY l.n
                 """,
                 note,
                 note,
                 ids,
-                [as_of[i] for i in ids],
+                when,
             )
         )
-        stats = {row[0]: row[1:] for row in self.env.cr.fetchall()}
+        stats = {row[0] - 1: row[1:] for row in self.env.cr.fetchall()}
         table = defaultdict(list)
-        for lead_id in ids:
-            done, received, sent, last = stats.get(lead_id, (0, 0, 0, None))
+        for index, moment in enumerate(when):
+            done, received, sent, last = stats.get(index, (0, 0, 0, None))
             table["activities_done"].append(done)
             table["messages_in"].append(received)
             table["messages_out"].append(sent)
-            table["days_since_contact"].append(
-                _days(last, as_of[lead_id]) if last else None
-            )
+            table["days_since_contact"].append(_days(last, moment) if last else None)
         return table
 
     def _ai_tag_features(self, rows, context):
@@ -619,7 +664,9 @@ class PymeAiLeadScoring(models.AbstractModel):
         table, read_ids = defaultdict(list), []
         for start in range(0, len(ids), TRAINING_READ_BATCH):
             chunk = ids[start : start + TRAINING_READ_BATCH]
-            part, part_ids, __ = self._ai_lead_table_state(chunk, dates, tag_ids)
+            part, part_ids, __ = self._ai_lead_table_state(
+                chunk, dates, tag_ids, per_stage=True
+            )
             for column, values in part.items():
                 table[column].extend(values)
             read_ids.extend(part_ids)
@@ -628,10 +675,14 @@ class PymeAiLeadScoring(models.AbstractModel):
         return {
             "table": dict(table),
             "target": target,
+            # one row per stage a lead passed through: the rows of a lead stay
+            # together in the holdout and the cross-validation
+            "groups": read_ids,
             "tag_ids": tag_ids,
             "sampling": {
                 "closed_leads": total,
-                "used": len(read_ids),
+                "used": len(ids),
+                "rows": len(read_ids),
                 "rule": "most_recent",
             },
         }
@@ -645,7 +696,7 @@ class PymeAiLeadScoring(models.AbstractModel):
     def _ai_fit(self, data):
         country = self.env.company.country_id.code
         result = engine.evaluate(
-            engine.LeadData(data["table"], data["target"]),
+            engine.LeadData(data["table"], data["target"], groups=data.get("groups")),
             min_per_class=self._ai_min_samples(),
             tier_thresholds=self._ai_tier_thresholds(),
             random_state=0,

@@ -1,7 +1,5 @@
 # Copyright 2026 pyme_ai contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from collections import defaultdict
-
 from odoo import api, fields, models
 from odoo.osv import expression
 from odoo.tools import SQL
@@ -143,79 +141,6 @@ class CrmLead(models.Model):
             set(Lead.search(company + self._ai_won_domain()).ids),
             set(Lead.search(company + self._ai_lost_domain()).ids),
         )
-
-    @api.model
-    def _ai_stage_intervals(self, lead_ids=None):
-        """Stage intervals of leads, from stage tracking and the creation date.
-
-        For ``lead_ids`` or else every lead (archived included) of the current
-        company, a list of ``{"lead_id", "stage_id", "entered", "left"}`` in lead and
-        time order. ``left`` is None while the lead is still in the stage; a lost
-        lead's last interval ends when it was lost (``date_closed``).
-        Tests build tracked histories as in this addon's
-        ``tests/test_stage_intervals.py`` (``mail_notrack=False``, ``cr.flush()``
-        after create and after each move).
-        """
-        self.env["crm.lead"].flush_model(
-            ["stage_id", "create_date", "date_closed", "active", "company_id"]
-        )
-        self.env["mail.tracking.value"].flush_model()
-        self.env["mail.message"].flush_model(["model", "res_id", "date"])
-        if lead_ids is None:
-            where = SQL(
-                "(l.company_id = %s OR l.company_id IS NULL)", self.env.company.id
-            )
-        else:
-            where = SQL("l.id = ANY(%s)", list(lead_ids))
-        self.env.cr.execute(
-            SQL(
-                "SELECT l.id, l.create_date, l.stage_id, l.active, l.date_closed"
-                " FROM crm_lead l WHERE %s ORDER BY l.id",
-                where,
-            )
-        )
-        leads = self.env.cr.fetchall()
-        changes = defaultdict(list)
-        if leads:
-            field = self.env["ir.model.fields"]._get("crm.lead", "stage_id")
-            self.env.cr.execute(
-                SQL(
-                    """
-                    SELECT m.res_id, t.old_value_integer, t.new_value_integer, m.date
-                      FROM mail_tracking_value t
-                      JOIN mail_message m ON m.id = t.mail_message_id
-                     WHERE t.field_id = %s AND m.model = 'crm.lead'
-                       AND m.res_id = ANY(%s)
-                  ORDER BY m.res_id, m.date, m.id
-                    """,
-                    field.id,
-                    [row[0] for row in leads],
-                )
-            )
-            for res_id, old_id, new_id, date in self.env.cr.fetchall():
-                changes[res_id].append((old_id, new_id, date))
-        intervals = []
-        for lead_id, created, stage_id, active, closed in leads:
-            moves = changes.get(lead_id, [])
-            current = {
-                "lead_id": lead_id,
-                "stage_id": moves[0][0] if moves else stage_id,
-                "entered": created,
-                "left": None,
-            }
-            intervals.append(current)
-            for _old_id, new_id, date in moves:
-                current["left"] = max(date, current["entered"])
-                current = {
-                    "lead_id": lead_id,
-                    "stage_id": new_id,
-                    "entered": current["left"],
-                    "left": None,
-                }
-                intervals.append(current)
-            if not active and closed:
-                current["left"] = max(closed, current["entered"])
-        return intervals
 
     @api.model
     def _ai_closed_leads(self):

@@ -14,10 +14,10 @@ class PymeAiLeadScoring(models.AbstractModel):
             partner_orders=self.env._("Customer's Confirmed Orders"),
         )
 
-    def _ai_extra_features(self, table, ids, as_of):
+    def _ai_extra_features(self, table, ids, when):
         """Confirmed sale orders of the lead's customer (commercial partner, contacts
-        included) in the lead's own company, dated before ``as_of``."""
-        res = super()._ai_extra_features(table, ids, as_of)
+        included) in the lead's own company, dated before the row's moment."""
+        res = super()._ai_extra_features(table, ids, when)
         self.env["sale.order"].flush_model(
             ["state", "partner_id", "date_order", "company_id"]
         )
@@ -26,8 +26,9 @@ class PymeAiLeadScoring(models.AbstractModel):
         self.env.cr.execute(
             SQL(
                 """
-                SELECT l.id, COUNT(so.id)
-                  FROM unnest(%s::int[], %s::timestamp[]) AS l(id, as_of)
+                SELECT l.n, COUNT(so.id)
+                  FROM unnest(%s::int[], %s::timestamp[]) WITH ORDINALITY
+                       AS l(id, as_of, n)
                   JOIN crm_lead cl ON cl.id = l.id
                   JOIN res_partner lp ON lp.id = cl.partner_id
                   JOIN res_partner op
@@ -37,14 +38,14 @@ class PymeAiLeadScoring(models.AbstractModel):
                                     AND so.date_order < l.as_of
                                     AND so.company_id = COALESCE(
                                         cl.company_id, so.company_id)
-              GROUP BY l.id
+              GROUP BY l.n
                 """,
                 ids,
-                [as_of[i] for i in ids],
+                when,
             )
         )
         orders = dict(self.env.cr.fetchall())
         table.setdefault("partner_orders", []).extend(
-            orders.get(lead_id, 0) for lead_id in ids
+            orders.get(n, 0) for n in range(1, len(ids) + 1)
         )
         return res

@@ -59,7 +59,9 @@ class TestPartnerOrders(LeadScoringCase):
         as_of = dict.fromkeys(leads.ids, self.now)
         as_of[closed.id] = self.now - timedelta(days=5)
         table = defaultdict(list)
-        self.scoring._ai_extra_features(table, leads.ids, as_of)
+        self.scoring._ai_extra_features(
+            table, leads.ids, [as_of[lead_id] for lead_id in leads.ids]
+        )
         self.assertEqual(table["partner_orders"], [3, 3, 2, 1, 0])
         # the column is in the feature table of the lead scoring, with its label
         features, ids = self.scoring._ai_lead_table(leads, as_of, [])

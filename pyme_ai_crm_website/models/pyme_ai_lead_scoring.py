@@ -19,30 +19,31 @@ class PymeAiLeadScoring(models.AbstractModel):
             pricing_views=_("Pricing Page Views"),
         )
 
-    def _ai_extra_features(self, table, ids, as_of):
-        """Page views of the lead's website visitors before ``as_of``."""
-        res = super()._ai_extra_features(table, ids, as_of)
+    def _ai_extra_features(self, table, ids, when):
+        """Page views of the lead's website visitors before the row's moment."""
+        res = super()._ai_extra_features(table, ids, when)
         self.env["website.track"].flush_model()
         self.env["crm.lead"].flush_model(["visitor_ids"])
         self.env.cr.execute(
             SQL(
                 """
-                SELECT l.id, COUNT(t.id),
+                SELECT l.n, COUNT(t.id),
                        COUNT(t.id) FILTER (WHERE t.url ILIKE ANY(%s))
-                  FROM unnest(%s::int[], %s::timestamp[]) AS l(id, as_of)
+                  FROM unnest(%s::int[], %s::timestamp[]) WITH ORDINALITY
+                       AS l(id, as_of, n)
                   JOIN crm_lead_website_visitor_rel lv ON lv.crm_lead_id = l.id
                   JOIN website_track t ON t.visitor_id = lv.website_visitor_id
                                       AND t.visit_datetime <= l.as_of
-              GROUP BY l.id
+              GROUP BY l.n
                 """,
                 PRICING_PATTERNS,
                 ids,
-                [as_of[i] for i in ids],
+                when,
             )
         )
         views = {row[0]: row[1:] for row in self.env.cr.fetchall()}
-        for lead_id in ids:
-            total, pricing = views.get(lead_id, (0, 0))
+        for n in range(1, len(ids) + 1):
+            total, pricing = views.get(n, (0, 0))
             table.setdefault("page_views", []).append(total)
             table.setdefault("pricing_views", []).append(pricing)
         return res

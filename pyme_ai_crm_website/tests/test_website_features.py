@@ -29,11 +29,12 @@ class TestWebsiteFeatures(LeadScoringCase):
                 },
             ]
         )
-        as_of = {lead.id: now + timedelta(hours=1), other.id: now}
+        # a lead may have several rows, each seen at its own moment
+        when = [now + timedelta(hours=1), now, now + timedelta(days=3)]
         table = {"page_views": [], "pricing_views": []}
-        self.scoring._ai_extra_features(table, [lead.id, other.id], as_of)
-        self.assertEqual(table["page_views"], [3, 0])
-        self.assertEqual(table["pricing_views"], [2, 0])
+        self.scoring._ai_extra_features(table, [lead.id, other.id, lead.id], when)
+        self.assertEqual(table["page_views"], [3, 0, 4])
+        self.assertEqual(table["pricing_views"], [2, 0, 3])
 
     def test_visits_are_features_with_labels(self):
         lead = self._open_lead(web=True, revenue=1000)

@@ -6,7 +6,13 @@ import xml.etree.ElementTree as ET
 import numpy as np
 import pytest
 
-from pyme_ai.leads import LeadData, evaluate, gains_svg, holdout_summary
+from pyme_ai.leads import (
+    LeadData,
+    calibration_svg,
+    evaluate,
+    gains_svg,
+    holdout_summary,
+)
 from pyme_ai.leads.sample import as_table, generate
 from pyme_ai.leads.verdict import calibration_table, found_share, gains_curve
 
@@ -79,3 +85,23 @@ def test_chart_escapes_its_labels(label):
     svg = gains_svg(summary, dict(LABELS, model=label))
     ET.fromstring(svg)
     assert "<script>" not in svg
+
+
+def test_calibration_chart_has_a_dot_per_bin_where_the_bin_is():
+    summary = {"calibration": [(0.1, 0.05, 40), (0.5, 0.6, 10), (0.9, 0.9, 40)]}
+    labels = {"model": "IA", "ideal": "Exacto", "x": "x", "y": "<y>"}
+    root = ET.fromstring(calibration_svg(summary, labels))
+    ns = "{http://www.w3.org/2000/svg}"
+    dots = root.findall(f"{ns}circle")
+    assert len(dots) == 3
+    # across: the predicted probability; up: the observed rate (SVG y grows down)
+    xs = [float(d.get("cx")) for d in dots]
+    ys = [float(d.get("cy")) for d in dots]
+    assert xs == sorted(xs) and ys[0] > ys[1] > ys[2]
+    # a bin of 10 leads draws a smaller dot than a bin of 40
+    radii = [float(d.get("r")) for d in dots]
+    assert radii[1] < radii[0] == radii[2]
+    assert len(root.findall(f"{ns}polyline")) == 2  # the model and the diagonal
+    assert root.get("aria-label") == "<y>"
+    empty = ET.fromstring(calibration_svg({"calibration": []}, labels))
+    assert not empty.findall(f"{ns}circle")
