@@ -16,6 +16,7 @@
         "security/pyme_ai_crm_security.xml",
         "views/crm_lead_views.xml",
         "views/res_config_settings_views.xml",
+        "views/pyme_ai_lead_verdict_views.xml",
         "data/ir_cron_data.xml",
     ],
 }

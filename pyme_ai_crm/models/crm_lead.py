@@ -45,6 +45,9 @@ class CrmLead(models.Model):
     ai_score_notice = fields.Char(
         string="AI Notice", compute="_compute_ai_score_notice"
     )
+    ai_probability_note = fields.Char(
+        string="AI Probability Note", compute="_compute_ai_probability_note"
+    )
     ai_score_date = fields.Datetime(string="AI Scored On", readonly=True, copy=False)
     ai_score_previous = fields.Integer(
         string="AI Previous Score", readonly=True, copy=False
@@ -143,45 +146,37 @@ class CrmLead(models.Model):
         )
         leads = self.env.cr.fetchall()
         changes = defaultdict(list)
-        if leads:
-            field = self.env["ir.model.fields"]._get("crm.lead", "stage_id")
-            self.env.cr.execute(
-                SQL(
-                    """
-                    SELECT m.res_id, t.old_value_integer, t.new_value_integer, m.date
-                      FROM mail_tracking_value t
-                      JOIN mail_message m ON m.id = t.mail_message_id
-                     WHERE t.field_id = %s AND m.model = 'crm.lead'
-                       AND m.res_id = ANY(%s)
-                  ORDER BY m.res_id, m.date, m.id
-                    """,
-                    field.id,
-                    [row[0] for row in leads],
-                )
+        field = self.env["ir.model.fields"]._get("crm.lead", "stage_id")
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT m.res_id, t.new_value_integer, m.date, t.old_value_integer
+                  FROM mail_tracking_value t
+                  JOIN mail_message m ON m.id = t.mail_message_id
+                 WHERE t.field_id = %s AND m.model = 'crm.lead' AND m.res_id = ANY(%s)
+              ORDER BY m.res_id, m.date, m.id
+                """,
+                field.id,
+                [row[0] for row in leads],
             )
-            for res_id, old_id, new_id, date in self.env.cr.fetchall():
-                changes[res_id].append((old_id, new_id, date))
+        )
+        for res_id, *move in self.env.cr.fetchall():
+            changes[res_id].append(move)
         intervals = []
+        keys = ("lead_id", "stage_id", "entered", "left")
         for lead_id, created, stage_id, active, closed in leads:
             moves = changes.get(lead_id, [])
-            current = {
-                "lead_id": lead_id,
-                "stage_id": moves[0][0] if moves else stage_id,
-                "entered": created,
-                "left": None,
-            }
-            intervals.append(current)
-            for _old_id, new_id, date in moves:
-                current["left"] = max(date, current["entered"])
-                current = {
-                    "lead_id": lead_id,
-                    "stage_id": new_id,
-                    "entered": current["left"],
-                    "left": None,
-                }
-                intervals.append(current)
-            if not active and closed:
-                current["left"] = max(closed, current["entered"])
+            stage, entered = (moves[0][2] if moves else stage_id), created
+            for new_id, date, __ in moves:
+                left = max(date, entered)
+                intervals.append(
+                    dict(zip(keys, (lead_id, stage, entered, left), strict=True))
+                )
+                stage, entered = new_id, left
+            left = max(closed, entered) if not active and closed else None
+            intervals.append(
+                dict(zip(keys, (lead_id, stage, entered, left), strict=True))
+            )
         return intervals
 
     @api.model
@@ -228,6 +223,35 @@ class CrmLead(models.Model):
                 Markup("<ul class='list-unstyled mb-0'>%s</ul>") % items
                 if items
                 else False
+            )
+
+    @api.depends(
+        "ai_probability", "ai_score_date", "probability", "is_automated_probability"
+    )
+    @api.depends_context("lang")
+    def _compute_ai_probability_note(self):
+        """The AI probability next to Odoo's, in one line."""
+        _ = self.env._
+        for lead in self:
+            if not lead.ai_score_date:
+                lead.ai_probability_note = False
+                continue
+            values = {
+                "ai": formatLang(self.env, 100 * lead.ai_probability, digits=0),
+                "odoo": formatLang(self.env, lead.probability, digits=0),
+            }
+            lead.ai_probability_note = (
+                _(
+                    "AI: %(ai)s%% from how leads like this one ended in your company; "
+                    "Odoo: %(odoo)s%% from its native scoring.",
+                    **values,
+                )
+                if lead.is_automated_probability
+                else _(
+                    "AI: %(ai)s%% from how leads like this one ended in your company; "
+                    "Odoo: %(odoo)s%%, set by hand.",
+                    **values,
+                )
             )
 
     @api.depends("company_id")

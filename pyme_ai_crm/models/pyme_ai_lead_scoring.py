@@ -425,16 +425,13 @@ class PymeAiLeadScoring(models.AbstractModel):
         rows); label them in ``_ai_feature_labels``."""
 
     def _ai_stage_rows(self, rows, as_of, per_stage):
-        """``rows`` with an ``as_of`` column, the stage of each row set from the
-        stage tracking (by id, ``old_value_integer``/``new_value_integer``).
+        """``rows`` with an ``as_of`` column and the stage of each row by id.
 
         A lead in a won stage is described in the stage it left for it: the won
-        stage (and time in it) would give the outcome away. Without tracking of
-        that stage for most won leads, the stage and the time in it are left out of
-        every row (``stage_id`` and ``date_last_stage_update`` None), one row per
-        lead. With ``per_stage``, each other stage a lead was in gives a row too
-        (its last visit, seen when the lead left it).
-        """
+        stage would give the outcome away. Unknown for most won leads, the stage
+        and the time in it are left out of every row (one per lead). With
+        ``per_stage``, each other stage a lead was in gives a row too (its last
+        visit, seen when the lead left it)."""
         n = len(rows["id"])
         visits, n_won = self._ai_stage_visits(rows, per_stage)
         known = sum(1 for stays, in_won in visits.values() if in_won and stays)
@@ -465,13 +462,10 @@ class PymeAiLeadScoring(models.AbstractModel):
         return {row[0] for row in self.env.cr.fetchall()}
 
     def _ai_stage_visits(self, rows, every_lead=True):
-        """The stages (not won) each lead of ``rows`` was in, from the stage
-        intervals (``crm.lead._ai_stage_intervals``: tracking by id), read for the
-        leads in a won stage only unless ``every_lead``: ({lead id: ([(stage id,
-        entered, left)] by entry, the last visit of each stage, ``left`` None for
-        the current stage; whether the lead is in a won stage)}, number of leads in
-        a won stage). The list is empty for a lead in a won stage whose stage
-        before it is unknown."""
+        """({lead id: ([(stage id, entered, left)], in a won stage)}, leads in a won
+        stage): the last visit of each stage but the won ones, by entry, from
+        ``crm.lead._ai_stage_intervals`` (read for leads in a won stage only unless
+        ``every_lead``); none for a lead in a won stage with no stage before it."""
         won_stage_ids = self._ai_won_stage_ids()
         in_won = {
             lead_id: stage_id in won_stage_ids

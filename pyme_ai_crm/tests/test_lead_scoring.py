@@ -6,6 +6,8 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
+from odoo.addons.pyme_ai_base.tests.common import make_users
+
 from .common import LeadScoringCase
 
 LOGGER = "odoo.addons.pyme_ai_base.models.pyme_ai_capability"
@@ -230,9 +232,52 @@ class TestLeadScoring(LeadScoringCase):
         self.assertIn(f"On {verdict['n']} leads it never saw", html)
         self.assertIn(f"finds {verdict['found']}% of the sales", html)
         self.assertIn(f"native scoring, {verdict['reference_found']}%", html)
-        self.assertEqual(html.count("<polyline"), 3)
+        # gains: AI, Odoo, random; calibration: AI and the diagonal, a dot per bin
+        self.assertEqual(html.count("<polyline"), 5)
+        bins = model.report["holdout"]["calibration"]
+        self.assertEqual(html.count("<circle"), len(bins))
         self.env["res.lang"]._activate_lang("es_ES")
         self.assertIn("que no vio", str(model.with_context(lang="es_ES").verdict_html))
+        # the "Does the AI work?" report shows a sales manager the active model's
+        active = self._active_model()
+        (manager,) = make_users(
+            self.env, ai_sales_manager="sales_team.group_sale_manager"
+        )
+        action = self.env["pyme.ai.lead.verdict"].with_user(manager).action_open()
+        report = (
+            self.env[action["res_model"]].with_user(manager).browse(action["res_id"])
+        )
+        self.assertEqual(str(report.verdict_html), str(active.verdict_html))
+        self.assertFalse(report.notice)
+        leads = active.report["leads"]
+        self.assertIn(f"learnt from {leads} closed leads", report.summary)
+
+    def test_does_the_ai_work_says_what_is_missing_before_a_model(self):
+        self._create_history(3, 3)
+        self.scoring._ai_train()
+        action = self.env["pyme.ai.lead.verdict"].action_open()
+        report = self.env[action["res_model"]].browse(action["res_id"])
+        self.assertFalse(report.verdict_html)
+        self.assertIn("there are 3 and 3", report.notice)
+
+    def test_lead_form_puts_the_ai_probability_next_to_odoos(self):
+        self._create_history(40, 40)
+        self.scoring._ai_train()
+        lead = self._open_lead(web=True, revenue=8000)
+        self.scoring._cron_ai_apply()
+        ai = round(100 * lead.ai_probability)
+        self.assertEqual(
+            lead.ai_probability_note,
+            f"AI: {ai}% from how leads like this one ended in your company; "
+            f"Odoo: {round(lead.probability)}% from its native scoring.",
+        )
+        lead.probability = 45
+        self.assertFalse(lead.is_automated_probability)
+        self.assertEqual(
+            lead.ai_probability_note,
+            f"AI: {ai}% from how leads like this one ended in your company; "
+            "Odoo: 45%, set by hand.",
+        )
 
     def test_reasons_read_in_two_seconds(self):
         """Formatted values, no reason from a missing value, absent tags worded as
