@@ -285,3 +285,15 @@ def test_saved_model_is_checked_for_its_kind(result):
     )
     with pytest.raises(persistence.WrongKindError, match="not a demand_forecast model"):
         persistence.loads(data, "k", kind="demand_forecast")
+
+
+def test_too_few_leads_for_the_cv_take_the_middle_of_the_grid():
+    from pyme_ai.leads.model import C_GRID, FALLBACK_C
+
+    rng = np.random.default_rng(2)
+    table = {"source": rng.choice(["a", "b", "c"], 30).tolist()}
+    few = LeadModel(min_per_class=3).fit(LeadData(table, [1] * 5 + [0] * 25))
+    # fewer than 6 won leads: no 3-fold CV; the middle of the grid, not its end
+    assert few.c_ == FALLBACK_C == C_GRID[len(C_GRID) // 2]
+    enough = LeadModel(min_per_class=3).fit(LeadData(table, [1] * 6 + [0] * 24))
+    assert enough.c_ in C_GRID
