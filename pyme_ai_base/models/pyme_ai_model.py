@@ -316,9 +316,10 @@ class PymeAiModel(models.Model):
         self.message_post(
             body=self.env._(
                 "Model activated; it replaces %(previous)s.",
-                previous=", ".join(previous.mapped("display_name"))
-                or self.env._("no previous model"),
+                previous=", ".join(previous.mapped("display_name")),
             )
+            if previous
+            else self.env._("Model activated; no model was active before.")
         )
         return previous
 

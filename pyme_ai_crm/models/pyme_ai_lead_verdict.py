@@ -29,22 +29,21 @@ class PymeAiLeadVerdict(models.TransientModel):
         Model = self.env["pyme.ai.model"].sudo()
         for record in self:
             active = Model._get_active(scoring._ai_kind, record.company_id)
-            record.notice = (
-                scoring._ai_notice(record.company_id) if not active else False
+            if not active:
+                active = False  # falsy values below, not an empty recordset
+            record.notice = not active and scoring._ai_notice(record.company_id)
+            record.verdict_html = active and scoring._ai_verdict_html(active)
+            record.summary = active and self.env._(
+                "Model of %(date)s, learnt from %(leads)s closed leads of your "
+                "company and checked on others it never saw.",
+                date=format_date(self.env, active.train_date),
+                leads=display_value(
+                    self.env, (active.report or {}).get("leads") or active.train_rows
+                ),
             )
-            record.verdict_html = scoring._ai_verdict_html(active) if active else False
-            report = (active.report or {}) if active else {}
-            leads = report.get("leads") or active.train_rows
-            record.summary = (
-                self.env._(
-                    "Model of %(date)s, learnt from %(leads)s closed leads of your "
-                    "company and checked on others it never saw.",
-                    date=format_date(self.env, active.train_date),
-                    leads=display_value(self.env, leads),
-                )
-                if active
-                else False
-            )
+
+    def _compute_display_name(self):
+        self.display_name = self.env._("Does the AI work?")
 
     @api.model
     def action_open(self):
