@@ -38,6 +38,10 @@ ACTIVITY_XMLIDS = {
 }
 
 
+#: one open opportunity in this many has no next activity planned
+NO_NEXT_ACTIVITY = 7
+
+
 def _ensure_spanish(env):
     lang = env["res.lang"].with_context(active_test=False).search([("code", "=", LANG)])
     if not lang.active:
@@ -356,10 +360,13 @@ class DemoLoader:
         today = self.plan["today"]
         model_id = self.env["ir.model"]._get_id("crm.lead")
         call = self.ref(ACTIVITY_XMLIDS["call"])
-        values = []
+        values, open_ids = [], []
         for index, lead in enumerate(self.plan["leads"]):
             if lead["outcome"] != "open":
                 continue
+            open_ids.append(self.leads[lead["key"]].id)
+            if len(open_ids) % NO_NEXT_ACTIVITY == 0:
+                continue  # nobody planned the next step: what follow-ups catch
             values.append(
                 {
                     "res_model_id": model_id,
@@ -376,7 +383,6 @@ class DemoLoader:
         ).create(values)
         # open opportunities expect to close within the next three months (Odoo's
         # prorated revenue forecast, shown beside the AI's, reads these dates)
-        open_ids = [value["res_id"] for value in values]
         closings = [
             today + datetime.timedelta(days=10 + (index * 37) % 80)
             for index in range(len(open_ids))
@@ -868,6 +874,26 @@ class DemoLoader:
                 )
         self.cenv["pyme.ai.chat.faq"].create(values)
 
+    def make_followup_rules(self):
+        """The default follow-up rules, for the demo company too (rules act on the
+        leads of their own company)."""
+        if "pyme.ai.followup.rule" not in self.env:
+            return
+        data = self.env["ir.model.data"].search(
+            [
+                ("module", "=like", "pyme_ai_crm_followup%"),
+                ("model", "=", "pyme.ai.followup.rule"),
+            ]
+        )
+        rules = self.env["pyme.ai.followup.rule"].browse(data.mapped("res_id")).exists()
+        for rule in rules.filtered("active"):
+            rule.copy(
+                {
+                    "company_id": self.company.id,
+                    "run_as_user_id": self.env.ref("base.user_admin").id,
+                }
+            )
+
     # ------------------------------------------------------------------ all
     def run(self):
         steps = (
@@ -886,6 +912,7 @@ class DemoLoader:
             self.make_stock_history,
             self.make_purchases,
             self.make_faq,
+            self.make_followup_rules,
         )
         for step in steps:
             started = time.monotonic()
