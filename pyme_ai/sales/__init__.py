@@ -20,12 +20,22 @@ from .insights import (
 )
 from .kpi import acted_on_share, response_time, sales_cycle, stage_funnel, win_rate
 from .rfm import SEGMENTS, quintile_scores, rfm_scores, rfm_segments, segment_for
-from .risk import DealRiskModel, deals_at_risk, learn_stage_durations, usable_intervals
+from .risk import (
+    RISK_SIGNALS,
+    DealRiskModel,
+    history_moments,
+    learn_signal_risk,
+    learn_stage_durations,
+    signal_table,
+    stage_at,
+    usable_intervals,
+)
 from .risk import evaluate as evaluate_deal_risk
 from .whatsapp import InvalidPhoneError, normalize_phone, whatsapp_link
 
 __all__ = [
     "BANDS",
+    "RISK_SIGNALS",
     "SEGMENTS",
     "ClosingDistribution",
     "DealRiskModel",
@@ -36,10 +46,11 @@ __all__ = [
     "backtest_forecast",
     "best_contact_time",
     "best_contact_time_by",
-    "deals_at_risk",
     "evaluate_deal_risk",
     "evaluate_revenue_forecast",
     "forecast_revenue",
+    "history_moments",
+    "learn_signal_risk",
     "learn_stage_durations",
     "normalize_phone",
     "quintile_scores",
@@ -49,7 +60,9 @@ __all__ = [
     "sales_cycle",
     "salesperson_activity_insights",
     "segment_for",
+    "signal_table",
     "source_insights",
+    "stage_at",
     "stage_funnel",
     "stage_stall_insights",
     "usable_intervals",
