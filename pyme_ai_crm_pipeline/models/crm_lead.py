@@ -13,8 +13,17 @@ class CrmLead(models.Model):
         readonly=True,
         copy=False,
         index=True,
-        help="Open opportunity stuck in its stage longer than usual, with a falling "
-        "score, or without a next activity.",
+        help="Open opportunity whose loss risk, learnt from the company's past "
+        "deals, is clearly above the usual (among the riskiest of the pipeline).",
+    )
+    ai_risk = fields.Float(
+        string="AI Loss Risk",
+        readonly=True,
+        copy=False,
+        aggregator="avg",
+        help="Chance of losing this opportunity, from how often past deals with the "
+        "same signals (stuck in the stage, score falling, no next activity...) were "
+        "lost.",
     )
     ai_risk_reasons = fields.Json(string="AI Risk Data", readonly=True, copy=False)
     ai_risk_reasons_text = fields.Text(
@@ -28,7 +37,7 @@ class CrmLead(models.Model):
         string="AI Best Time to Contact", compute="_compute_ai_best_contact_text"
     )
 
-    @api.depends("ai_risk_reasons")
+    @api.depends("ai_risk", "ai_risk_reasons")
     @api.depends_context("lang")
     def _compute_ai_risk_reasons_text(self):
         stage_ids = {
@@ -46,7 +55,16 @@ class CrmLead(models.Model):
         _ = self.env._
         for lead in self:
             lines = []
-            for reason in lead.ai_risk_reasons or []:
+            reasons = lead.ai_risk_reasons or []
+            if reasons and reasons[0].get("base_rate") is not None:
+                lines.append(
+                    _(
+                        "Loss risk %(risk)s%% (usually %(base)s%% of deals are lost).",
+                        risk=round(lead.ai_risk * 100),
+                        base=round(reasons[0]["base_rate"] * 100),
+                    )
+                )
+            for reason in reasons:
                 code = reason.get("code")
                 if code == "stuck":
                     stage = reason.get("stage")
