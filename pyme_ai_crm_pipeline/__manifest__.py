@@ -4,7 +4,7 @@
     "name": "AI for SMEs: Pipeline Analytics",
     "summary": "Deals at risk, best time to contact, revenue forecast, sales insights, "
     "KPIs and conversion by stage for CRM opportunities",
-    "version": "18.0.2.0.0",
+    "version": "18.0.2.1.0",
     "category": "Sales/CRM",
     "author": "pyme_ai contributors",
     "website": "https://github.com/pyme-ai/pyme_ai",
