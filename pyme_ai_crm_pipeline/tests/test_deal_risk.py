@@ -144,7 +144,9 @@ class TestDealRisk(PipelineCase):
         action = self.env.ref("pyme_ai_crm_pipeline.crm_lead_action_at_risk")
         view = self.env.ref("pyme_ai_crm_pipeline.crm_lead_view_list_at_risk")
         self.assertEqual(action.view_id, view)
-        self.assertIn('default_order="ai_risk desc"', view.arch_db)
+        self.assertIn(
+            'default_order="ai_risk desc, date_last_stage_update"', view.arch_db
+        )
         self.assertEqual(
             self.env["crm.lead"].search(
                 [("ai_risk", "!=", False)], order="ai_risk desc"
