@@ -410,7 +410,9 @@ class LeadModel(Estimator):
                 "warm": int(self.tier_thresholds["warm"]),
             }
         else:
-            self.thresholds_ = rate_thresholds(float(np.mean(y)))
+            self.thresholds_ = rate_thresholds(
+                won_lost(y, groups)[0] / _leads(y, groups)
+            )
         return self
 
     # ------------------------------------------------------------------ using
@@ -557,11 +559,12 @@ def evaluate(
     counts once and ``metrics["n"]`` is a number of leads. Data whose groups all have
     one row gives exactly the numbers of the same data without groups.
 
-    ``report`` keys: ``baselines``, ``holdout``, ``thresholds``, ``won``/``lost``
-    (rows), ``groups`` (True when ``data.groups`` was given), ``rows`` (labelled
-    rows), ``leads`` (distinct leads among them; ``rows`` without groups),
-    ``holdout_rows`` (test rows before one per lead is drawn), ``dropped_rows``,
-    ``columns``, ``c``, ``train_seconds``. ``n_rows`` of the result is the number of
+    ``report`` keys: ``baselines``, ``holdout``, ``thresholds`` (from the leads'
+    win rate), ``won``/``lost`` (leads), ``groups`` (True when ``data.groups`` was
+    given), ``rows`` (labelled rows), ``leads`` (distinct leads among them; ``rows``
+    without groups), ``holdout_rows`` (test rows before one per lead is drawn),
+    ``dropped_rows``, ``columns``, ``c``, ``train_seconds``. ``n_rows`` of the
+    result is the number of
     labelled rows the final model is trained on.
     """
     started = time.monotonic()
@@ -611,8 +614,11 @@ def evaluate(
         if ok.sum() and len(set(y_test[ok])) == 2:
             baselines[name] = classification_report(y_test[ok], scores[ok])
 
-    model = LeadModel(**params)._fit_rows(table, y, roles, min_count, holdout_model.c_)
-    n_won = int(y.sum())
+    model = LeadModel(**params)._fit_rows(
+        table, y, roles, min_count, holdout_model.c_, grouped
+    )
+    n_won, n_lost = won_lost(y, grouped)
+    contributions, __, __ = holdout_model.contributions(test_table)
     return TrainingResult(
         model=model,
         metrics=metrics,
@@ -621,13 +627,15 @@ def evaluate(
         n_rows=len(y),
         report={
             "baselines": baselines,
-            "holdout": holdout_summary(y_test, holdout),
+            "holdout": holdout_summary(
+                y_test, holdout, contributions, holdout_model.columns
+            ),
             "thresholds": model.thresholds_,
             "won": n_won,
-            "lost": len(y) - n_won,
+            "lost": n_lost,
             "groups": groups is not None,
             "rows": len(y),
-            "leads": len(y) if groups is None else len(np.unique(groups)),
+            "leads": _leads(y, groups),
             "holdout_rows": len(test_idx),
             "dropped_rows": dropped,
             "columns": model.prep_.summary(),
@@ -635,6 +643,17 @@ def evaluate(
             "train_seconds": time.monotonic() - started,
         },
     )
+
+
+def won_lost(y, groups=None):
+    """Won and lost leads among the rows ``y``: rows, or distinct ``groups``."""
+    if groups is None:
+        return int(y.sum()), int(len(y) - y.sum())
+    return len(np.unique(groups[y == 1])), len(np.unique(groups[y == 0]))
+
+
+def _leads(y, groups=None):
+    return len(y) if groups is None else len(np.unique(groups))
 
 
 def one_per_group(index, groups, random_state=0):

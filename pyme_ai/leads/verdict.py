@@ -18,6 +18,10 @@ MIN_HOLDOUT = 40
 MIN_PER_OUTCOME = 10
 #: a holdout AUC from here on means a column most likely tells the outcome
 LEAKAGE_AUC = 0.99
+#: one column whose contributions alone rank this well, and nearly as well as the
+#: whole model, carries it: most likely it records the outcome
+CARRIER_AUC = 0.95
+CARRIER_MARGIN = 0.02
 #: the share of leads called first in the verdict sentence
 TOP_SHARE = 0.2
 GAIN_POINTS = 10
@@ -84,9 +88,25 @@ def bootstrap_interval(y, prob, metric, rounds=BOOTSTRAP_ROUNDS, seed=0):
     return [round(float(low), 4), round(float(high), 4)]
 
 
-def holdout_summary(y, scores):
+def carrying_column(y, contributions, columns, auc):
+    """``(column, its AUC)`` of the column whose contributions alone rank the
+    holdout best, when it carries the model (at least ``CARRIER_AUC`` and within
+    ``CARRIER_MARGIN`` of the model's ``auc``), else None."""
+    if contributions is None or not len(columns) or len(set(y)) < 2:
+        return None
+    contrib = np.asarray(contributions, dtype=float)
+    aucs = [roc_auc_score(y, contrib[:, j]) for j in range(contrib.shape[1])]
+    best = int(np.argmax(aucs))
+    if aucs[best] >= CARRIER_AUC and aucs[best] >= auc - CARRIER_MARGIN:
+        return columns[best], round(float(aucs[best]), 4)
+    return None
+
+
+def holdout_summary(y, scores, contributions=None, columns=()):
     """Verdict, curves and intervals of the holdout ``y`` scored by ``scores``
-    (name -> probabilities; "model" is the evaluated model)."""
+    (name -> probabilities; "model" is the evaluated model). ``contributions``
+    (rows x ``columns``, the model's per-column logit contributions on the same
+    rows) let the leakage verdict name the column that gives the outcome away."""
     y = np.asarray(y, dtype=int)
     n, positives = int(y.size), int(y.sum())
     model = np.asarray(scores["model"], dtype=float)
@@ -113,8 +133,11 @@ def holdout_summary(y, scores):
         ),
     }
     auc = roc_auc_score(y, model)
-    if auc >= LEAKAGE_AUC:
+    carrier = carrying_column(y, contributions, list(columns), auc)
+    if auc >= LEAKAGE_AUC or carrier:
         summary["verdict"] = {"code": "leakage", "auc": round(float(auc), 4)}
+        if carrier:
+            summary["verdict"].update(column=carrier[0], column_auc=carrier[1])
         return summary
     share = round(TOP_SHARE * 100)
     found = round(found_share(y, model, TOP_SHARE) * 100)

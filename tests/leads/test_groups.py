@@ -111,3 +111,17 @@ def test_missing_group_is_a_lead_of_its_own_and_lengths_are_checked():
     assert len(set(data.labelled_groups()[3])) == 3
     with pytest.raises(Exception, match="2 groups for 3 rows"):
         LeadData({"a": ["x", "y", "x"]}, [1, 0, 1], groups=[1, 2]).labelled_groups()
+
+
+def test_win_rate_tiers_and_counts_are_per_lead_not_per_row():
+    # won leads pass three stages (three rows), lost ones close in the first
+    rng = np.random.default_rng(3)
+    won, lost = 30, 70
+    target = [1] * (3 * won) + [0] * lost
+    groups = [f"w{i // 3}" for i in range(3 * won)] + [f"l{i}" for i in range(lost)]
+    table = {"source": [str(v) for v in rng.integers(0, 3, len(target))]}
+    result = evaluate(LeadData(table, target, groups=groups), min_per_class=5)
+    assert (result.report["won"], result.report["lost"]) == (won, lost)
+    # warm from the leads' win rate (30 %), not the rows' (90 of 160)
+    assert result.report["thresholds"] == {"hot": 45, "warm": 30}
+    assert result.model.thresholds_ == {"hot": 45, "warm": 30}

@@ -105,3 +105,23 @@ def test_calibration_chart_has_a_dot_per_bin_where_the_bin_is():
     assert root.get("aria-label") == "<y>"
     empty = ET.fromstring(calibration_svg({"calibration": []}, labels))
     assert not empty.findall(f"{ns}circle")
+
+
+def test_a_column_that_carries_the_model_is_named_as_leakage():
+    rng = np.random.default_rng(1)
+    y = np.array([1] * 60 + [0] * 140)
+    noise = rng.normal(size=(200, 3))
+    # "status" tells the outcome almost exactly; the others are weak
+    contrib = np.column_stack([y * 2.0 + rng.normal(0, 0.3, 200), noise * 0.3])
+    model = 1 / (1 + np.exp(-contrib.sum(axis=1)))
+    columns = ["status", "source", "team", "revenue"]
+    leak = holdout_summary(y, {"model": model}, contrib, columns)
+    assert leak["verdict"]["code"] == "leakage"
+    assert leak["verdict"]["column"] == "status"
+    assert leak["verdict"]["column_auc"] >= 0.95
+    # many columns each adding a little: a verdict, no column to blame
+    weak = np.column_stack([y * 0.5 + rng.normal(0, 1, 200) for _ in range(8)])
+    model = 1 / (1 + np.exp(-weak.sum(axis=1)))
+    summary = holdout_summary(y, {"model": model}, weak, [f"c{i}" for i in range(8)])
+    assert summary["verdict"]["code"] == "no_reference"
+    assert "column" not in summary["verdict"]
