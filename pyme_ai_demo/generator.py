@@ -21,6 +21,9 @@ SEED = 20260101
 STAGES = ("new", "qualified", "proposal", "won")
 #: Median days spent in each stage before moving on (planted: the proposal stalls).
 STAGE_MEDIAN_DAYS = {"new": 4.0, "qualified": 6.0, "proposal": 26.0}
+#: A deal about to be lost stalls first: this many times its usual stay in the
+#: stage it is lost in (planted: deals at risk learn that stalling precedes a loss).
+LOST_STALL = 3.0
 
 USERS = (
     # key, name, login, team key, wins with meetings
@@ -209,6 +212,8 @@ def _lead(
     )
     for stage in STAGES[:-1]:
         days = _lognormal_days(rng, STAGE_MEDIAN_DAYS[stage])
+        if stage == lost_at:
+            days *= LOST_STALL
         when = when + datetime.timedelta(days=days)
         if stage == lost_at:
             break
