@@ -278,7 +278,17 @@ class PymeAiLeadScoring(models.AbstractModel):
                 **v,
             )
             return Markup("<p class='alert alert-warning mb-0'>%s</p>") % text
-        if code == "leakage":
+        if code == "leakage" and "column" in v:
+            column = summary["verdict"]["column"]
+            text = _(
+                "Probable leakage: the field “%(field)s” alone ranks the leads the "
+                "model never saw with an AUC of %(column_auc)s. It most likely "
+                "records the outcome (filled in only once a deal is won or lost): "
+                "check it before trusting the scores.",
+                field=self._ai_feature_labels().get(column, column),
+                **v,
+            )
+        elif code == "leakage":
             text = _(
                 "Probable leakage: an AUC of %(auc)s on leads the model never saw is "
                 "too good to be true. A field most likely records the outcome (filled "
@@ -286,6 +296,7 @@ class PymeAiLeadScoring(models.AbstractModel):
                 "before trusting the scores.",
                 **v,
             )
+        if code == "leakage":
             return Markup("<p class='alert alert-danger mb-0'>%s</p>") % text
         text = _(
             "On %(n)s leads it never saw, calling the best scored %(share)s%% first "
@@ -380,26 +391,19 @@ class PymeAiLeadScoring(models.AbstractModel):
                 list(lead_ids),
             )
         )
-        rows = self.env.cr.fetchall()
-        return {
-            name: list(values)
-            for name, values in zip(
-                ("id", *names),
-                zip(*rows, strict=True) if rows else [()] * (len(names) + 1),
-                strict=True,
-            )
-        }
+        columns = list(zip(*self.env.cr.fetchall(), strict=True))
+        columns = columns or [()] * (len(names) + 1)
+        keys = ("id", *names)
+        return {key: list(values) for key, values in zip(keys, columns, strict=True)}
 
     def _ai_lead_table_state(self, lead_ids, as_of, tag_ids, per_stage=False):
         """Feature table, ids (in table order) and {column: values} of the SQL read
         (``ai_score``, ``ai_tier``, ``ai_needs_scoring`` included).
 
-        One row per lead, seen at ``as_of[id]``; with ``per_stage`` (closed leads,
-        for training) one row per stage the lead passed through, seen when it left
-        that stage: an open lead in an early stage is then judged among leads seen
-        in that stage, not among leads described by the stage they closed in. Ids
-        repeat, one per row.
-        """
+        One row per lead, seen at ``as_of[id]``; with ``per_stage`` (training) one
+        per stage a lead passed through, seen when it left it (ids repeat): an open
+        lead in an early stage is judged among leads seen in that stage, not among
+        leads described by the stage they closed in."""
         rows = self._ai_lead_rows(lead_ids)
         rows = self._ai_stage_rows(rows, as_of, per_stage)
         ids, when = rows["id"], rows["as_of"]

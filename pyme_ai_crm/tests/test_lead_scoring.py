@@ -252,6 +252,18 @@ class TestLeadScoring(LeadScoringCase):
         leads = active.report["leads"]
         self.assertIn(f"learnt from {leads} closed leads", report.summary)
 
+    def test_a_field_that_gives_the_outcome_away_is_named(self):
+        won, __ = self._create_history(100, 100)
+        signed = self.env["crm.tag"].create({"name": "Contrato firmado"})
+        won.tag_ids = signed  # only ever set once the deal is won
+        model = self.scoring._ai_train().model_id
+        self.assertEqual(
+            model.report["holdout"]["verdict"]["column"], f"tag_{signed.id}"
+        )
+        self.assertIn(
+            "the field “Tag: Contrato firmado” alone ranks", model.verdict_html
+        )
+
     def test_does_the_ai_work_says_what_is_missing_before_a_model(self):
         self._create_history(3, 3)
         self.scoring._ai_train()
