@@ -44,6 +44,9 @@ TEXTS = {
         },
         "rows_dropped": "{n} rows have no known outcome and were left out.",
         "fix_first": "Fix first: {what}",
+        "leakage_column": "Probable leakage: column {column} alone ranks the leads "
+        "it never saw with an AUC of {column_auc}. It most likely records the "
+        "outcome: drop it (--drop) and run the pilot again.",
         "fix_leak": "remove the column that gives the outcome away",
         "fix_more": "export more closed leads (won and lost)",
         "fix_none": "nothing blocking: try it in Odoo with the pyme_ai addons",
@@ -95,6 +98,9 @@ TEXTS = {
         "rows_dropped": "{n} filas no tienen un resultado conocido y se han dejado "
         "fuera.",
         "fix_first": "Arreglar primero: {what}",
+        "leakage_column": "Probable fuga de datos: la columna {column} ordena ella "
+        "sola los leads que no vio con un AUC de {column_auc}. Lo más probable es "
+        "que registre el resultado: quítela (--drop) y repita.",
         "fix_leak": "quitar la columna que delata el resultado",
         "fix_more": "exportar más leads cerrados (ganados y perdidos)",
         "fix_none": "nada bloquea: pruébelo en Odoo con los módulos pyme_ai",
@@ -152,6 +158,12 @@ def pilot_html(result, table, lang="en"):
         "auc": _number(verdict.get("auc", result.metrics["auc"]), lang, 3),
     }
     parts = [f"<h1>{escape(t['title'])}</h1>"]
+    if code == "leakage" and "column" in verdict:
+        code = "leakage_column"
+        values.update(
+            column=verdict["column"],
+            column_auc=_number(verdict["column_auc"], lang, 3),
+        )
     sentence = t[code].format(**values).replace(" %", "\u00a0%")
     parts.append(f"<p class='verdict'>{escape(sentence)}</p>")
     interval = (summary.get("intervals") or {}).get("auc")
@@ -179,7 +191,8 @@ def pilot_html(result, table, lang="en"):
     if result.report.get("dropped_rows"):
         line = t["rows_dropped"].format(n=result.report["dropped_rows"])
         parts.append(f"<li>{escape(line)}</li>")
-    fix = {"leakage": "fix_leak", "too_few": "fix_more"}.get(code, "fix_none")
+    fix = {"leakage": "fix_leak", "leakage_column": "fix_leak", "too_few": "fix_more"}
+    fix = fix.get(code, "fix_none")
     line = t["fix_first"].format(what=t[fix])
     parts.append(f"<li><strong>{escape(line)}</strong></li></ul>")
     style = (

@@ -120,3 +120,23 @@ def test_pilot_on_the_bundled_sample_and_bad_calls(tmp_path, capsys):
     assert "¿Funciona la IA con sus leads?" in out.read_text("utf-8")
     assert main(["leads", "pilot", "--out", str(out)]) == 2
     assert "--sample" in capsys.readouterr().err
+
+
+def test_pilot_names_the_column_that_gives_the_outcome_away(tmp_path):
+    data = tmp_path / "leads.csv"
+    assert main(["leads", "sample", "--out", str(data), "--rows", "900"]) == 0
+    with data.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    for i, row in enumerate(rows):  # filled in once the deal closed
+        row["Contrato"] = "firmado" if row["won"] == "1" or i % 50 == 0 else "no"
+    leaky = tmp_path / "leaky.csv"
+    with leaky.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    out = tmp_path / "informe.html"
+    args = [str(leaky), "--target", "won", "--id", "lead_id", "--lang", "es"]
+    assert main(["leads", "pilot", *args, "--out", str(out)]) == 0
+    html = out.read_text("utf-8")
+    assert "la columna Contrato ordena ella sola" in html
+    assert "quitar la columna que delata el resultado" in html
