@@ -33,6 +33,7 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 
 import sys  # noqa: E402
 import time  # noqa: E402
+import warnings  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
@@ -40,7 +41,10 @@ import numpy as np  # noqa: E402
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from sklearn.exceptions import ConvergenceWarning  # noqa: E402
+from sklearn.linear_model import LogisticRegressionCV  # noqa: E402
 from sklearn.model_selection import train_test_split  # noqa: E402
+from sklearn.preprocessing import StandardScaler  # noqa: E402
 
 from pyme_ai.evaluation import roc_auc_score  # noqa: E402
 from pyme_ai.leads import (  # noqa: E402
@@ -130,8 +134,22 @@ def without_post_contact(table):
     return {k: v for k, v in table.items() if k not in POST_CONTACT}
 
 
+def tuned_logistic_scores(prep, train_table, y_train, test_table):
+    """Logistic regression with C chosen by 3-fold CV log loss (a stronger reference
+    than the plain one: printed, not a target)."""
+    scaler = StandardScaler()
+    x_train = scaler.fit_transform(prep.to_matrix(train_table))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf = LogisticRegressionCV(
+            Cs=10, cv=3, scoring="neg_log_loss", max_iter=5000
+        ).fit(x_train, y_train)
+    return clf.predict_proba(scaler.transform(prep.to_matrix(test_table)))[:, 1]
+
+
 def curve_point(table, y, train, rest):
-    """AUCs on ``rest`` of the engine, naive Bayes and logistic fitted on ``train``."""
+    """AUCs on ``rest`` of the engine, naive Bayes, logistic and CV-tuned logistic
+    fitted on ``train``."""
     train_table, rest_table = subset(table, train), subset(table, rest)
     model = LeadModel().fit(LeadData(train_table, y[train].tolist()))
     roles = resolve_roles(train_table, None)
@@ -144,6 +162,7 @@ def curve_point(table, y, train, rest):
             model.predict(rest_table),
             naive_bayes_scores(prep, ref_train, y[train], ref_rest),
             logistic_scores(prep, ref_train, y[train], ref_rest),
+            tuned_logistic_scores(prep, ref_train, y[train], ref_rest),
         )
     ]
 
@@ -158,8 +177,11 @@ def learning_curve(table, target):
         f"\n## Learning curve, without post-contact columns ({SUBSAMPLES} stratified "
         "random subsamples per size, scored on all remaining leads)\n"
     )
-    print("| leads | pyme_ai AUC | naive_bayes | logistic | best reference | margin |")
-    print("|---|---|---|---|---|---|")
+    print(
+        "| leads | pyme_ai AUC | naive_bayes | logistic | logistic, C by CV "
+        "| best reference | margin |"
+    )
+    print("|---|---|---|---|---|---|---|")
     lines = []
     for n in CURVE_SIZES:
         aucs = np.array(
@@ -176,7 +198,7 @@ def learning_curve(table, target):
         )
         mean, sd = aucs.mean(axis=0), aucs.std(axis=0)
         best = "naive_bayes" if mean[1] > mean[2] else "logistic"
-        margin = mean[0] - max(mean[1], mean[2])
+        margin = mean[0] - max(mean[1], mean[2])  # the plain references
         print(
             f"| {n} | "
             + " | ".join(f"{m:.4f} ± {d:.4f}" for m, d in zip(mean, sd, strict=True))
@@ -190,6 +212,10 @@ def learning_curve(table, target):
         )
         if not ok:
             failures.append((n, best, "auc"))
+        lines.append(
+            f"INFO: {n} leads: pyme_ai {mean[0]:.4f} vs logistic with C by CV "
+            f"{mean[3]:.4f} (margin {mean[0] - mean[3]:+.4f}, printed, not a target)"
+        )
     print("\n".join(lines))
     return failures
 
