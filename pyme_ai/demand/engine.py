@@ -34,11 +34,14 @@ term ``b`` by maximum likelihood and the calibration map of :mod:`.dist`; with e
 items, each backtest origin gets its own map and the cautious envelope of the maps is
 kept, and only items with a horizon of history take part. Every demand class (ADI/CV²)
 with enough outcomes gets its own ``b`` and map (:meth:`Engine.calibrate_classes`), so
-coverage is right within each class, not only overall.
+coverage is right within each class, not only overall; within a class, the items whose
+demand trends up (least-squares slope two standard errors above zero) get their own
+map, shrunk toward the class's: the flat methods lag behind growth. ``b`` is chosen on
+a grid fine near zero, where the level error of regular and trending items lies.
 
 Class guard (:meth:`Engine.class_guard`): after the per-item choice, each demand class
-whose items were forecast better one horizon earlier by one single method takes that
-method.
+whose items were not forecast better one horizon earlier by more than one standard error
+(of the items' paired differences) than by its best single method takes that method.
 """
 
 from __future__ import annotations
@@ -63,6 +66,9 @@ ENVELOPE_MIN = 200
 CLASS_PRIOR_MIN_ITEMS = 10
 #: Scored items a demand class needs before the class guard judges it.
 GUARD_MIN_ITEMS = 30
+#: Standard errors by which the per-item choice must have beaten a class's best
+#: single method one horizon earlier for the class guard to keep it.
+GUARD_SE = 1.0
 #: Backtest outcomes a demand class needs for its own calibration.
 CLASS_MIN_OUTCOMES = 120
 #: Per-origin outcomes before a demand class's per-origin maps are combined (else one
@@ -70,9 +76,16 @@ CLASS_MIN_OUTCOMES = 120
 CLASS_ENVELOPE_MIN = 2000
 #: ... by this quantile of the origins' levels (1: the widest, as for all items).
 CLASS_ENVELOPE_Q = 1.0
+#: Slope t-statistic from which an item's history counts as trending (see
+#: :func:`trend_sign`) ...
+TREND_Z = 2.0
+#: ... backtest outcomes the items of a class trending up need for their own map ...
+TREND_MIN_OUTCOMES = 400
+#: ... and the outcomes at which that map and the class's weigh the same.
+TREND_SHRINK = 400.0
 #: Level error used when the backtest has (almost) nothing to say.
 DEFAULT_B = 0.05
-B_GRID = (0.0, 0.02, 0.05, 0.1, 0.2, 0.4, 0.8)
+B_GRID = (0.0, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.4, 0.8)
 _lgamma = np.vectorize(math.lgamma, otypes=[float])
 
 
@@ -274,12 +287,14 @@ class Engine:
         return choice.copy(), dict(info)
 
     def class_guard(self, level, choice, info):
-        """Per demand class, the per-item rule must have done at least as well as
-        every single method one horizon earlier (``level - H``, whose outcome is known
-        at ``level``): where a single flat method did better over the class's items,
-        the class takes that method. The rule is learnt over all items, and a class
-        of regular or trending items can lose a little to one simple method. Only
-        when the earlier choice was made by the same rule (learnt or shrinkage)."""
+        """Per demand class, the per-item rule must have done better than every
+        single method one horizon earlier (``level - H``, whose outcome is known at
+        ``level``), by more than ``GUARD_SE`` standard errors of the items' paired
+        differences: otherwise the class takes its best single method (the simpler
+        model wins what the evidence cannot separate). The rule is learnt over all
+        items, and a class of regular or trending items can lose a little to one
+        simple method. Only when the earlier choice was made by the same rule
+        (learnt or shrinkage)."""
         prev = level - self.H
         if prev < 2 or prev not in set(self.origins.tolist()):
             return choice, info
@@ -304,15 +319,19 @@ class Engine:
             if rows.sum() < GUARD_MIN_ITEMS:
                 continue
             candidates = list(flat)
-            means = list(rm[rows][:, flat].mean(axis=0))
+            errors = [rm[rows, m] for m in flat]
             # seasonal naive competes on the class's seasonal items (the others keep
             # their choice)
             seasonal = rows & elig[:, snaive] & np.isfinite(rm[:, snaive])
             if seasonal.any():
                 candidates.append(snaive)
-                means.append(np.where(seasonal, rm[:, snaive], picked)[rows].mean())
-            best = int(np.argmin(means))
-            if means[best] < picked[rows].mean():
+                errors.append(np.where(seasonal, rm[:, snaive], picked)[rows])
+            best = int(np.argmin([e.mean() for e in errors]))
+            # one-standard-error rule: the per-item choice must beat the class's
+            # best single method by more than the noise of that comparison
+            gain = errors[best] - picked[rows]
+            se = gain.std(ddof=1) / math.sqrt(gain.size)
+            if gain.mean() < GUARD_SE * se:
                 m = candidates[best]
                 target = (classes == code) & (choice >= 0) & elig[:, m]
                 choice = np.where(target, m, choice)
@@ -448,12 +467,18 @@ class Engine:
         ``CLASS_MIN_OUTCOMES`` backtest outcomes; smaller classes keep the map of all
         items. A single map over all items lets the many easy items hide the few
         hard ones: coverage is right overall and wrong within every class.
+
+        Within a class, the items whose demand trends up (:meth:`trend`, at each
+        backtest origin from the history before it) get their own map with the
+        class's ``b`` when they give ``TREND_MIN_OUTCOMES`` outcomes, shrunk toward
+        the class's map (equal weights at ``TREND_SHRINK`` outcomes).
         """
         classes = self.classes(level) if classes is None else np.asarray(classes)
         b0, g0 = self.calibrate(level, choice)
         n = len(choice)
         b = np.full(n, float(b0))
         calib = np.tile(g0, (n, 1))
+        trend_now = self.trend(level)
         for code in np.unique(classes):
             mask = classes == code
             found = self.calibrate(
@@ -466,14 +491,55 @@ class Engine:
             if found is not None:
                 b[mask] = found[0]
                 calib[mask] = found[1]
+            # items growing: a flat forecast lags behind them, so they sell above
+            # the centre more often than their class (items shrinking err on the
+            # safe side and keep the class's map)
+            rows = mask & (trend_now > 0)
+            if not rows.any():
+                continue
+            part = self.calibrate(
+                level,
+                choice,
+                mask=mask,
+                envelope_min=CLASS_ENVELOPE_MIN,
+                envelope_q=CLASS_ENVELOPE_Q,
+                origin_mask=lambda o: self.trend(o) > 0,
+                fixed_b=b[rows][0],
+                min_outcomes=TREND_MIN_OUTCOMES,
+                with_size=True,
+            )
+            if part is not None:
+                __, g, size = part
+                w = size / (size + TREND_SHRINK)
+                calib[rows] = w * g + (1 - w) * calib[rows][0]
         return b, calib
 
+    def trend(self, origin):
+        """``1`` / ``-1`` where an item's demand before ``origin`` trends up / down
+        (least-squares slope over its history at least ``TREND_Z`` standard errors
+        from zero), else ``0``."""
+        key = ("trend", origin)
+        if key not in self._scores:
+            self._scores[key] = trend_sign(self.values[:, :origin], self.start)
+        return self._scores[key]
+
     def calibrate(
-        self, level, choice, mask=None, envelope_min=ENVELOPE_MIN, envelope_q=1.0
+        self,
+        level,
+        choice,
+        mask=None,
+        envelope_min=ENVELOPE_MIN,
+        envelope_q=1.0,
+        origin_mask=None,
+        fixed_b=None,
+        min_outcomes=CLASS_MIN_OUTCOMES,
+        with_size=False,
     ):
         """``(b, calibration map)`` for a choice, from the backtest origins of
-        ``level``; with ``mask``, of those items only (None when they give fewer
-        than ``CLASS_MIN_OUTCOMES`` outcomes)."""
+        ``level``; with ``mask``, of those items only, and with ``origin_mask(o)``
+        of the items it selects at each origin ``o`` (None when they give fewer than
+        ``min_outcomes`` outcomes). ``fixed_b`` skips the fit of ``b``;
+        ``with_size`` appends the number of outcomes."""
         origins = self.backtest_origins(level)
         hs = np.array(self.calib_steps()) - 1
         # items with at least a horizon of history, when there are enough of them: the
@@ -489,6 +555,8 @@ class Engine:
             has = (self.length(o) >= min_length) & (choice >= 0)
             if mask is not None:
                 has &= mask
+            if origin_mask is not None:
+                has &= origin_mask(o)
             cm = np.cumsum(f, axis=1)[:, hs]
             ca = np.cumsum(self.outcome(o), axis=1)[:, hs]
             if not has.any():
@@ -498,7 +566,7 @@ class Engine:
             disp.append(np.repeat(self.dispersion(o)[has][:, None], hs.size, axis=1))
             unit.append(np.repeat(self.unit(o)[has][:, None], hs.size, axis=1))
         total = sum(m.size for m in means)
-        if mask is not None and total < CLASS_MIN_OUTCOMES:
+        if (mask is not None or origin_mask is not None) and total < min_outcomes:
             return None
         if not means or total < 8:
             return DEFAULT_B, dist.GRID.copy()
@@ -508,19 +576,51 @@ class Engine:
         u = np.concatenate([x.ravel() for x in unit])
         m_u, a_u, d_u = m / u, np.round(a / u), d / u
         best_b, best_ll = B_GRID[0], -np.inf
-        for b in B_GRID:
+        for b in B_GRID if fixed_b is None else ():
             ll = _nb_loglik(a_u, m_u, dist.nb_variance(m_u, d_u, b))
             if ll > best_ll:
                 best_b, best_ll = b, ll
+        if fixed_b is not None:
+            best_b = float(fixed_b)
         pit = dist.lower_pit(a_u, m_u, dist.nb_variance(m_u, d_u, best_b))
         sizes = [x.size for x in means]
         parts = np.split(pit, np.cumsum(sizes)[:-1])
         big = [p for p in parts if p.size >= envelope_min]
         if len(big) >= 2:
-            return best_b, dist.envelope(
-                [dist.calibration_map(p) for p in big], envelope_q
+            found = (
+                best_b,
+                dist.envelope([dist.calibration_map(p) for p in big], envelope_q),
             )
-        return best_b, dist.calibration_map(pit)
+        else:
+            found = best_b, dist.calibration_map(pit)
+        return (*found, total) if with_size else found
+
+
+def trend_sign(values, start):
+    """``1`` / ``-1`` / ``0`` per item: the least-squares slope of demand on time
+    over the item's history (from ``start``; values before it are zero) is at least
+    ``TREND_Z`` standard errors above / below zero (three periods at least)."""
+    values = np.asarray(values, dtype=float)
+    width = values.shape[1]
+    start = np.minimum(np.asarray(start), width)
+    cnt = (width - start).astype(float)
+    c = np.maximum(cnt, 1.0)
+    # sums over t = 0 .. cnt - 1 (time since the first demand)
+    st = cnt * (cnt - 1) / 2
+    stt = (cnt - 1) * cnt * (2 * cnt - 1) / 6
+    sy = values.sum(axis=1)
+    sty = values @ np.arange(width, dtype=float) - start * sy
+    syy = np.einsum("ij,ij->i", values, values)
+    sxx = stt - st * st / c
+    sxy = sty - st * sy / c
+    syy = syy - sy * sy / c
+    ok = (cnt >= 3) & (sxx > 0)
+    sxx = np.where(ok, sxx, 1.0)
+    slope = sxy / sxx
+    resid = np.maximum(syy - slope * sxy, 0.0) / np.maximum(cnt - 2, 1.0)
+    se = np.sqrt(resid / sxx)
+    z = np.where(ok & (se > 0), slope / np.where(se > 0, se, 1.0), 0.0)
+    return np.where(z >= TREND_Z, 1, np.where(z <= -TREND_Z, -1, 0))
 
 
 def _column_means(score):
