@@ -23,7 +23,8 @@ MODEL_ARCHIVED = "archived"
 MODEL_FAILED = "failed"
 # Capability policies
 APPLY_MODES = ("batch", "company", "none")
-DIRECTIONS = ("higher", "lower", "target")  # target: its ideal is in its label
+# target: its ideal is in its label; None: a count or share, no better or worse
+DIRECTIONS = ("higher", "lower", "target", None)
 
 _TRUE = frozenset({"1", "true", "yes", "on"})
 _FALSE = frozenset({"0", "false", "no", "off"})

@@ -91,7 +91,7 @@ class PymeAiCapability(models.AbstractModel):
     _ai_apply_batch_size = 5000
     #: reject a new model scoring worse than the active one by the regression margin
     _ai_protect_active = True
-    #: {metric key: (lazy label, "higher" or "lower")} shown with the holdout metrics
+    #: {metric key: (lazy label, one of DIRECTIONS)} shown with the holdout metrics
     _ai_metrics = {}
     #: {baseline key of report["baselines"]: lazy label}
     _ai_baseline_labels = {}

@@ -131,7 +131,11 @@ class PymeAiModel(models.Model):
                 Markup("<th class='text-end'>%s</th>") % title for title, __ in columns
             )
             rows = Markup("")
-            for key, value in metrics.items():
+            # in the capability's order, then the others
+            keys = [k for k in info if k in metrics] + [
+                k for k in metrics if k not in info
+            ]
+            for key, value in ((k, metrics[k]) for k in keys):
                 if not isinstance(value, int | float) or isinstance(value, bool):
                     continue
                 cells = Markup("").join(

@@ -71,20 +71,21 @@ class PymeAiDealRisk(models.AbstractModel):
             "signals come before a loss; there are %(won)s and %(lost)s."
         ),
     }
+    # counts and shares that describe the data have no better or worse
     _ai_metrics = {
         "lift": (_lt("Loss rate of flagged deals vs the rest (ratio)"), "higher"),
         "loss_rate_flagged": (_lt("Loss rate of past deals flagged"), "higher"),
         "loss_rate_rest": (_lt("Loss rate of past deals not flagged"), "lower"),
-        "flag_share": (_lt("Share of past deals flagged"), "lower"),
-        "flagged_deals": (_lt("Past deals flagged"), "higher"),
-        "other_deals": (_lt("Past deals not flagged"), "higher"),
-        "closed_deals": (_lt("Closed opportunities learnt from"), "higher"),
-        "base_loss_rate": (_lt("Usual loss rate"), "lower"),
-        "signals_used": (_lt("Signals that come before a loss"), "higher"),
-        "stage_periods": (_lt("Finished stage periods"), "higher"),
-        "stages_learnt": (_lt("Stages with a usual time"), "higher"),
-        "first_contacts": (_lt("First contacts"), "higher"),
-        "contact_segments": (_lt("Best contact times found"), "higher"),
+        "flag_share": (_lt("Share of past deals flagged"), None),
+        "flagged_deals": (_lt("Past deals flagged"), None),
+        "other_deals": (_lt("Past deals not flagged"), None),
+        "closed_deals": (_lt("Closed opportunities learnt from"), None),
+        "base_loss_rate": (_lt("Usual loss rate"), None),
+        "signals_used": (_lt("Signals that come before a loss"), None),
+        "stage_periods": (_lt("Finished stage periods"), None),
+        "stages_learnt": (_lt("Stages with a usual time"), None),
+        "first_contacts": (_lt("First contacts"), None),
+        "contact_segments": (_lt("Best contact times found"), None),
     }
 
     # ------------------------------------------------------------------ training

@@ -76,9 +76,11 @@ class TestDealRisk(PipelineCase):
         self.env["res.lang"]._activate_lang("es_ES")
         info = risk.with_context(lang="es_ES")._ai_metric_info()
         self.assertEqual(info["stages_learnt"][0], "Etapas con un tiempo habitual")
+        # a share that describes the data: no better or worse
         self.assertEqual(
-            info["flag_share"], ("Parte de las oportunidades pasadas marcadas", "lower")
+            info["flag_share"], ("Parte de las oportunidades pasadas marcadas", None)
         )
+        self.assertEqual(info["lift"][1], "higher")
 
     def test_the_signal_that_comes_before_losses(self):
         """Deals that stall in Proposal were lost: stalling open deals are at risk,
