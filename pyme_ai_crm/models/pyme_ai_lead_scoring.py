@@ -21,6 +21,7 @@ from odoo.tools.translate import LazyTranslate
 from odoo.addons.pyme_ai_base.tools import RUN_DONE, AiNotice, display_value
 
 from pyme_ai import leads as engine
+from pyme_ai.sales import history_moments
 
 _lt = LazyTranslate(__name__)
 
@@ -35,6 +36,8 @@ APPLY_TIME_BUDGET = 60.0
 MAX_TAG_FEATURES = 20
 # Share of won leads whose previous stage must be known to use the stage as a feature.
 STAGE_COVERAGE = 0.8
+# Training rows: 2 = one per stage a closed lead passed, seen partway through it.
+TRAINING_DESIGN = 2
 # The fields Odoo's native predictive lead scoring uses by default (crm.pls_fields).
 ODOO_NATIVE_COLUMNS = ["stage", "team", "email_quality", "phone_quality"]
 
@@ -148,26 +151,11 @@ READ_FIELDS = tuple(dict.fromkeys(f for feature in FEATURES for f in feature.fie
 COLUMN_FIELDS = tuple(name for name in READ_FIELDS if name != "tag_ids")
 #: the scoring state read with them (to write only what changed)
 STATE_FIELDS = ("ai_score", "ai_tier", "ai_needs_scoring")
-#: columns holding an id code ("#12") and the model rendering it for the reader
-REFERENCE_MODELS = {
-    "source": "utm.source",
-    "medium": "utm.medium",
-    "campaign": "utm.campaign",
-    "country": "res.country",
-    "state": "res.country.state",
-    "team": "crm.team",
-    "salesperson": "res.users",
-    "language": "res.lang",
-    "stage": "crm.stage",
-}
+#: the crm.lead field of each column read from one (id codes and selection codes
+#: are rendered from it for the reader)
+FIELD_OF = {f.column: f.fields[0] for f in FEATURES if f.read in (_ref, _value)}
 #: feature columns counting days (shown as whole days)
 DAY_COLUMNS = ("lead_age_days", "days_in_stage", "days_since_contact")
-#: columns holding a selection code and the crm.lead field labelling it
-SELECTION_FIELDS = {
-    "lead_type": "type",
-    "email_quality": "email_state",
-    "phone_quality": "phone_state",
-}
 # Columns the engine derives from the email and phone columns: "<column>_<derived>".
 DERIVED_LABELS = {
     "email_free": _lt("Free Email Domain"),
@@ -232,15 +220,12 @@ class PymeAiLeadScoring(models.AbstractModel):
         """A reason's stored value (id code, selection code, yes/no, number) in the
         reader's language and number format: money in ``currency``, whole days;
         ``names`` caches {(model, id): display name}."""
-        if (
-            isinstance(value, str)
-            and value.startswith("#")
-            and column in (REFERENCE_MODELS)
-        ):
-            return self._ai_record_name(REFERENCE_MODELS[column], value[1:], names)
-        if column in SELECTION_FIELDS and isinstance(value, str):
-            field = self.env["crm.lead"]._fields[SELECTION_FIELDS[column]]
-            return dict(field._description_selection(self.env)).get(value, value)
+        field = self.env["crm.lead"]._fields.get(FIELD_OF.get(column))
+        if field is not None and isinstance(value, str):
+            if field.type == "many2one" and value.startswith("#"):
+                return self._ai_record_name(field.comodel_name, value[1:], names)
+            if field.type == "selection":
+                return dict(field._description_selection(self.env)).get(value, value)
         if value in ("yes", "no"):
             return self.env._("Yes") if value == "yes" else self.env._("No")
         if not isinstance(value, int | float) or isinstance(value, bool):
@@ -401,9 +386,9 @@ class PymeAiLeadScoring(models.AbstractModel):
         (``ai_score``, ``ai_tier``, ``ai_needs_scoring`` included).
 
         One row per lead, seen at ``as_of[id]``; with ``per_stage`` (training) one
-        per stage a lead passed through, seen when it left it (ids repeat): an open
-        lead in an early stage is judged among leads seen in that stage, not among
-        leads described by the stage they closed in."""
+        per stage a lead passed through, seen partway through it (ids repeat): an
+        open lead in an early stage is judged among leads seen in that stage, not
+        among leads described by the stage they closed in."""
         rows = self._ai_lead_rows(lead_ids)
         rows = self._ai_stage_rows(rows, as_of, per_stage)
         ids, when = rows["id"], rows["as_of"]
@@ -435,7 +420,7 @@ class PymeAiLeadScoring(models.AbstractModel):
         stage would give the outcome away. Unknown for most won leads, the stage
         and the time in it are left out of every row (one per lead). With
         ``per_stage``, each other stage a lead was in gives a row too (its last
-        visit, seen when the lead left it)."""
+        visit, seen partway through it)."""
         n = len(rows["id"])
         visits, n_won = self._ai_stage_visits(rows, per_stage)
         known = sum(1 for stays, in_won in visits.values() if in_won and stays)
@@ -458,6 +443,12 @@ class PymeAiLeadScoring(models.AbstractModel):
                 if stays or (in_won and use_stage):
                     out["stage_id"][-1] = stage
                     out["date_last_stage_update"][-1] = entered
+        if per_stage:  # seen partway through the stay, as open leads are seen
+            ids, ends = out["id"], out["as_of"]
+            keys = [f"{i}:{s}" for i, s in zip(ids, out["stage_id"], strict=True)]
+            stays = zip(keys, out["date_last_stage_update"], ends, strict=True)
+            seen = history_moments(stays)
+            out["as_of"] = [seen.get(k, end) for k, end in zip(keys, ends, strict=True)]
         return out
 
     def _ai_won_stage_ids(self):
@@ -702,10 +693,18 @@ class PymeAiLeadScoring(models.AbstractModel):
             # Odoo's predictive lead scoring: naive Bayes over these fields
             naive_bayes_columns={"odoo_native": ODOO_NATIVE_COLUMNS},
         )
-        result.report["tag_ids"] = data["tag_ids"]
+        result.report.update(tag_ids=data["tag_ids"], design=TRAINING_DESIGN)
         if data.get("sampling"):
             result.report["sampling"] = data["sampling"]
         return result
+
+    def _ai_regression_reason(self, result, data):
+        """A model trained and judged on rows of another design is no yardstick."""
+        Model = self.env["pyme.ai.model"].sudo()
+        active = Model._get_active(self._ai_kind)
+        if active and (active.report or {}).get("design") != TRAINING_DESIGN:
+            return False
+        return super()._ai_regression_reason(result, data)
 
     def _ai_after_activate(self, ai_model, previous):
         """A new active model rescores every open lead of its company: a cursor on

@@ -142,6 +142,17 @@ class TestLeadScoring(LeadScoringCase):
         self.scoring._cron_ai_apply()
         self.assertTrue(lead.ai_score)
 
+    def test_a_model_of_another_training_design_is_no_yardstick(self):
+        self._create_history(40, 40, weak=True)
+        old = self.scoring._ai_train().model_id
+        old.sudo().primary_score = 0.999  # a holdout no model can match
+        self.assertEqual(self.scoring._ai_train().state, "rejected")
+        # the same score measured on rows of an earlier design: a new baseline
+        old.sudo().report = dict(old.report, design=1)
+        run = self.scoring._ai_train()
+        self.assertEqual(run.state, "done", run.message)
+        self.assertEqual(self._active_model(), run.model_id)
+
     def test_salesperson_access(self):
         self._create_history(40, 40)
         self.scoring._ai_train()
