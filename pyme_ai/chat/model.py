@@ -202,9 +202,6 @@ class ChatModel(Estimator):
         known = feats[:, FEATURE_NAMES.index("content_known")] > 0
         content = np.array([_has_content(text) for text in texts], dtype=bool)
         conf = np.where(known & content, conf, 0.0)
-        # the same text gets the same confidence wherever it sits in a batch (BLAS
-        # kernels may round the last bit differently row by row)
-        conf = np.round(conf, 12)
         return [self.intents_[c] for c in codes], conf
 
     def predict(self, texts, *, threshold=None):
