@@ -264,7 +264,7 @@ class TestLeadScoring(LeadScoringCase):
         self.assertIn(f"learnt from {leads} closed leads", report.summary)
 
     def test_a_field_that_gives_the_outcome_away_is_named(self):
-        won, __ = self._create_history(100, 100)
+        won, __ = self._create_history(100, 100, weak=True)
         signed = self.env["crm.tag"].create({"name": "Contrato firmado"})
         won.tag_ids = signed  # only ever set once the deal is won
         model = self.scoring._ai_train().model_id
