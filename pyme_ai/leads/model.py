@@ -112,14 +112,12 @@ class LeadData:
                 f"{len(codes)} groups for {len(self.target)} rows in the table"
             )
         groups = codes[keep]
-        won = len(np.unique(groups[y == 1]))
-        lost = len(np.unique(groups[y == 0]))
-        _check_classes(y, min_per_class, (won, lost))
+        _check_classes(y, min_per_class, won_lost(y, groups))
         return table, y, keep, groups
 
 
 def _check_classes(y, min_per_class, counts=None):
-    n_won, n_lost = counts or (int(y.sum()), int(len(y) - y.sum()))
+    n_won, n_lost = counts or won_lost(y)
     if n_won < min_per_class or n_lost < min_per_class:
         raise InsufficientDataError(
             f"not enough history to learn from: {n_won} won and {n_lost} lost "
