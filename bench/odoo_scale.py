@@ -3,10 +3,11 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Lead scoring at scale in a real Odoo 18: ours against Odoo's predictive lead scoring.
 
-Run with Odoo's Python (it imports odoo), e.g.::
+Run with Odoo's Python (it imports odoo), naming the odoo-bin script and the Odoo
+configuration file (or set ODOO_BIN and ODOO_RC), e.g.::
 
-    /opt/odoo18/venv/bin/python bench/odoo_scale.py --db bench_scale \\
-        --open 100000 --closed 20000 --pairs 3
+    <odoo venv>/bin/python bench/odoo_scale.py --odoo-bin <src>/odoo-bin \\
+        --config <odoo.conf> --db bench_scale --open 100000 --closed 20000 --pairs 3
 
 It builds the database when it does not exist (crm + pyme_ai_crm, no demo data),
 inserts N open and M closed leads with SQL (sources, countries, teams, stages, emails,
@@ -38,8 +39,8 @@ import subprocess
 import sys
 import time
 
-ODOO_BIN = os.environ.get("ODOO_BIN", "/opt/odoo18/src/odoo-bin")
-CONFIG = os.environ.get("ODOO_RC", "/opt/odoo18/odoo.conf")
+# set from --odoo-bin/--config (or ODOO_BIN/ODOO_RC) in main()
+ODOO_BIN = CONFIG = None
 
 
 def fail(message):
@@ -75,7 +76,7 @@ def odoo_env(db):
         import odoo
         from odoo.tools import config
     except ImportError:
-        fail("run this with Odoo's Python (e.g. /opt/odoo18/venv/bin/python)")
+        fail("run this with Odoo's Python (the interpreter of Odoo's virtualenv)")
     config.parse_config(["-c", CONFIG, "-d", db, "--log-level=warn"])
     registry = odoo.modules.registry.Registry(db)
     return odoo, registry
@@ -293,6 +294,7 @@ def child(args):
 
 def run_child(args, which):
     cmd = [sys.executable, __file__, "--db", args.db, "--child", which]
+    cmd += ["--odoo-bin", ODOO_BIN, "--config", CONFIG]
     cmd += ["--edit", str(args.edit)]
     proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
     for line in proc.stdout.splitlines():
@@ -352,6 +354,16 @@ def table(rows):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--db", required=True)
+    parser.add_argument(
+        "--odoo-bin",
+        default=os.environ.get("ODOO_BIN"),
+        help="Odoo's odoo-bin script (default: $ODOO_BIN)",
+    )
+    parser.add_argument(
+        "--config",
+        default=os.environ.get("ODOO_RC"),
+        help="Odoo configuration file (default: $ODOO_RC)",
+    )
     parser.add_argument("--open", type=int, default=100000)
     parser.add_argument("--closed", type=int, default=20000)
     parser.add_argument("--pairs", type=int, default=3)
@@ -359,6 +371,12 @@ def main():
     parser.add_argument("--train-only", action="store_true")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    global ODOO_BIN, CONFIG
+    if not args.odoo_bin or not os.path.isfile(args.odoo_bin):
+        fail("give Odoo's odoo-bin script: --odoo-bin PATH or ODOO_BIN=PATH")
+    if not args.config or not os.path.isfile(args.config):
+        fail("give the Odoo configuration file: --config PATH or ODOO_RC=PATH")
+    ODOO_BIN, CONFIG = os.path.abspath(args.odoo_bin), os.path.abspath(args.config)
     if args.child:
         child(args)
         return
