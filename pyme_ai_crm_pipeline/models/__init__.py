@@ -1,4 +1,5 @@
 from . import crm_lead
+from . import pyme_ai_capability
 from . import pyme_ai_deal_risk
 from . import pyme_ai_revenue_forecast
 from . import pyme_ai_revenue_forecast_line

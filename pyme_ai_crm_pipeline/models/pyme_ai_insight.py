@@ -106,6 +106,23 @@ class PymeAiInsight(models.Model):
         )
 
     @api.model
+    def _ai_report_action(self):
+        """The insights menu: with too few closed deals to compare groups of the
+        minimum sample, the empty screen says how many there are."""
+        Lead = self.env["crm.lead"].with_context(active_test=False)
+        closed = Lead.search_count(Lead._ai_closed_domain() + Lead._ai_company_domain())
+        needed = 2 * self._min_sample()
+        notice = closed < needed and self.env._(
+            "Findings need at least %(min)s closed opportunities (won or lost) to "
+            "compare; there are %(n)s.",
+            min=display_value(self.env, needed),
+            n=display_value(self.env, closed),
+        )
+        return self.env["pyme.ai.capability"]._ai_report_action(
+            "pyme_ai_crm_pipeline.pyme_ai_insight_action", notice=notice or False
+        )
+
+    @api.model
     def _cron_compute(self):
         companies = self.env["res.company"].sudo().search([])
         for company in companies:

@@ -2,6 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from datetime import timedelta
 
+from markupsafe import escape
+
 from odoo import fields
 from odoo.tests import new_test_user, tagged
 
@@ -176,3 +178,70 @@ class TestReports(PipelineCase):
         self.assertFalse(train.active or apply.active or forecast._ai_is_enabled())
         forecast._ai_set_enabled(True)
         self.assertTrue(train.active and apply.active and forecast._ai_is_enabled())
+
+
+@tagged("post_install", "-at_install")
+class TestReportNotices(PipelineCase):
+    """A report menu whose report is empty for lack of data says what is missing,
+    in the reader's language, instead of its static title."""
+
+    def _open(self, xmlid, lang="es_ES"):
+        action = self.env.ref(f"pyme_ai_crm_pipeline.{xmlid}")
+        return action.with_context(lang=lang).run()
+
+    def test_empty_reports_say_what_is_missing(self):
+        self.env["res.lang"]._activate_lang("es_ES")
+        for menu, action in (
+            ("crm_menu_deals_at_risk", "crm_lead_action_at_risk_open"),
+            (
+                "crm_menu_ai_revenue_forecast",
+                "pyme_ai_revenue_forecast_line_action_open",
+            ),
+            ("crm_menu_ai_insights", "pyme_ai_insight_action_open"),
+        ):
+            self.assertEqual(
+                self.env.ref(f"pyme_ai_crm_pipeline.{menu}").action,
+                self.env.ref(f"pyme_ai_crm_pipeline.{action}"),
+            )
+        # no model yet: the capability's own notice, then the static explanation
+        risk = self._open("crm_lead_action_at_risk_open")
+        self.assertEqual(risk["res_model"], "crm.lead")
+        self.assertIn("('ai_at_risk', '=', True)", risk["domain"])
+        self.assertNotIn("No deal is at risk", risk["help"])
+        notice = self.env["pyme.ai.deal.risk"].with_context(lang="es_ES")._ai_notice()
+        self.assertTrue(notice)
+        self.assertIn(escape(notice), risk["help"])
+        self.assertIn("o_view_nocontent_empty_folder", risk["help"])
+        forecast = self._open("pyme_ai_revenue_forecast_line_action_open")
+        self.assertEqual(forecast["res_model"], "pyme.ai.revenue.forecast.line")
+        self.assertIn(
+            escape(
+                self.env["pyme.ai.revenue.forecast"]
+                .with_context(lang="es_ES")
+                ._ai_notice()
+            ),
+            forecast["help"],
+        )
+        # insights count closed deals against twice the minimum sample
+        self.env["ir.config_parameter"].set_param(
+            "pyme_ai_crm_pipeline.insight_min_sample", "3"
+        )
+        insights = self._open("pyme_ai_insight_action_open")
+        self.assertIn(
+            "Los hallazgos necesitan al menos 6 oportunidades cerradas (ganadas o "
+            "perdidas) para comparar; hay 0.",
+            insights["help"],
+        )
+        self.assertIn(
+            "Findings need at least 6",
+            self._open("pyme_ai_insight_action_open", lang="en_US")["help"],
+        )
+        leads = self._leads(6)
+        leads[:3].write({"stage_id": self.stage_won.id})
+        leads[3:].action_set_lost()
+        insights = self._open("pyme_ai_insight_action_open")
+        self.assertNotIn("Los hallazgos necesitan", insights["help"])
+        static = self.env["ir.actions.act_window"]._for_xml_id(
+            "pyme_ai_crm_pipeline.pyme_ai_insight_action"
+        )
+        self.assertEqual(str(insights["help"]), str(static["help"]))
