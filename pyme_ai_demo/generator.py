@@ -88,6 +88,10 @@ PAGES = ("/", "/catalogo", "/contacto", "/sillas", "/mesas")
 PRICING_PAGES = ("/precios", "/tarifas-2026")
 
 # Product families: name, base price, demand pattern, count
+#: Intermittent products kept at a small scale: the demand engine judges a class
+#: among its own items only from 10 of them (its class prior), as a pyme with a
+#: catalogue of spare or made-to-order items would have.
+MIN_CLASS_ITEMS = 12
 FAMILIES = (
     ("Silla ergonómica", 189.0, "regular", 14),
     ("Mesa de oficina", 329.0, "regular", 12),
@@ -409,11 +413,11 @@ def generate(scale=1.0, seed=SEED, today=None, horizon_days=730):
         keep = max(int(len(products) * scale / 5), 2)
         products = [
             p
-            for group in by_pattern.values()
+            for pattern, group in by_pattern.items()
             for p in (
                 [q for q in group if q["planted_stockout"]]
                 + [q for q in group if not q["planted_stockout"]]
-            )[:keep]
+            )[: max(keep, MIN_CLASS_ITEMS) if pattern == "intermittent" else keep]
         ]
     return {
         "seed": seed,
