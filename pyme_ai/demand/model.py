@@ -22,7 +22,7 @@ import numpy as np
 from .. import evaluation
 from ..base import Estimator
 from ..training import TrainingResult
-from . import dist
+from . import dist, promo
 from .checks import DemandError, check_horizon, check_quantiles
 from .classify import demand_classes
 from .engine import Engine, cumulative_quantiles, per_item
@@ -108,11 +108,27 @@ class DemandModel(Estimator):
         check_quantiles(self.quantiles)
         return Engine(self.history(data), horizon, n_backtest=self.n_backtest)
 
-    def fit(self, data):
-        return self.fit_engine(self.engine(data))
+    def fit(self, data, promotions=None):
+        """See the class docstring; ``promotions`` (or ``data["promotions"]``): known
+        promotions, used when they lower the held-out error (:mod:`.promo`)."""
+        prepared = self.prepared(data, promotions)
+        return self.fit_engine(prepared.engine, prepared.factor, prepared.report)
 
-    def fit_engine(self, engine):
-        """Choose, calibrate and pack the model at the end of ``engine``'s history."""
+    def prepared(self, data, promotions=None):
+        """The engine to fit (de-promoted when promotions help) and the promotion
+        factors and report of :func:`.promo.prepare` (no report without input)."""
+        engine = self.engine(data)
+        if promotions is None and isinstance(data, Mapping):
+            promotions = data.get("promotions")
+        if promotions is None:
+            return promo.SimpleNamespace(
+                engine=engine, plain=engine, factor=None, level_factor=None, report=None
+            )
+        return promo.prepare(engine, promotions, Engine)
+
+    def fit_engine(self, engine, promo_factor=None, promotions=None):
+        """Choose, calibrate and pack the model at the end of ``engine``'s history;
+        ``promo_factor`` ``(n, H)`` multiplies the forecast of known promotions."""
         T = engine.T
         choice, info = engine.select(T)
         reference = engine.names.index(info["reference"])
@@ -157,6 +173,9 @@ class DemandModel(Estimator):
             else np.full(n, np.nan)
         )
         self.info_ = {"selection": info["rule"], "reference": info["reference"]}
+        if promotions is not None:
+            self.info_["promotions"] = promotions
+        self.promo_ = promo_factor
         self.items_ = hist.items
         return self
 
@@ -217,6 +236,10 @@ class DemandModel(Estimator):
         seasonal = np.isfinite(self.pattern_[rows]).all(axis=1)
         if seasonal.any():
             out[seasonal] = steps(None, self.pattern_[rows][seasonal], horizon)
+        factor = getattr(self, "promo_", None)  # known future promotions
+        if factor is not None:
+            k = min(horizon, factor.shape[1])
+            out[:, :k] *= factor[rows, :k]
         return np.nan_to_num(out, nan=0.0)
 
     def step_means(self, horizon=None, rows=None):
@@ -363,24 +386,33 @@ def center_choice(engine, choice, reference):
 
 
 def evaluate_level(
-    engine, level, quantiles=DEFAULT_QUANTILES, per_method=True, outcome=None
+    engine,
+    level,
+    quantiles=DEFAULT_QUANTILES,
+    per_method=True,
+    outcome=None,
+    factor=None,
+    scales=None,
 ):
     """Scores at ``level`` against the ``H`` periods after it, for the choice and
     methods.
 
     ``outcome`` (``n x H``) gives those periods when they are not in the engine's data
-    (a holdout cut off beforehand). Returns ``{"choice": row, "methods": {name: row},
-    "n_items": k, ...}``; a row has ``rmsse``, ``mase``, ``pinball_<q>`` and
-    ``coverage_<q>`` (quantiles of demand cumulated over the horizon). Items count when
-    their RMSSE and MASE scales are defined (two periods since the first demand, not
-    constant).
+    (a holdout cut off beforehand); ``factor`` (``n x H``) multiplies every forecast
+    there (known promotions) and ``scales`` replaces the engine's RMSSE and MASE
+    scales (those of the raw history when the engine's is de-promoted). Returns
+    ``{"choice": row, "methods": {name: row}, "n_items": k, ...}``; a row has
+    ``rmsse``, ``mase``, ``pinball_<q>`` and ``coverage_<q>`` (quantiles of demand
+    cumulated over the horizon). Items count when their RMSSE and MASE scales are
+    defined (two periods since the first demand, not constant).
     """
     choice, info = engine.select(level)
     reference = engine.names.index(info["reference"])
     outcome = (
         engine.outcome(level) if outcome is None else np.asarray(outcome, dtype=float)
     )
-    mse_scale, mae_scale = engine.scales(level)
+    mse_scale, mae_scale = engine.scales(level) if scales is None else scales
+    factor = 1.0 if factor is None else np.asarray(factor, dtype=float)
     keep = np.isfinite(mse_scale) & np.isfinite(mae_scale) & (choice >= 0)
     result = {
         "n_items": int(keep.sum()),
@@ -400,9 +432,11 @@ def evaluate_level(
     classes = engine.classes(level)
     result["classes"] = {}
     for name, pick, center in candidates:
-        mean = engine.chosen_steps(pick, level)
+        mean = engine.chosen_steps(pick, level) * factor
         var_b, calib = engine.calibrate_classes(level, center, classes)
-        cum_center = engine.chosen_steps(center, level).sum(axis=1, keepdims=True)
+        cum_center = (engine.chosen_steps(center, level) * factor).sum(
+            axis=1, keepdims=True
+        )
         q = cumulative_quantiles(
             cum_center,
             engine.dispersion(level),
@@ -471,10 +505,18 @@ def score_rows(actual, mean, cum_quantiles, levels, mse_scale, mae_scale):
 
 
 def holdout_evaluation(
-    history, horizon, quantiles=DEFAULT_QUANTILES, per_method=True, n_backtest=4
+    history,
+    horizon,
+    quantiles=DEFAULT_QUANTILES,
+    per_method=True,
+    n_backtest=4,
+    promotions=None,
 ):
     """Cut the last ``horizon`` periods off every item, fit on the rest, score on
-    them; returns the report dict of :func:`evaluate_level`."""
+    them; returns the report dict of :func:`evaluate_level`. ``promotions``
+    (intensities of the whole history, see :func:`.promo.align`): those of the
+    held-out periods are the known future ones; ``report["promotions"]`` says
+    whether they were used."""
     horizon = check_horizon(horizon)
     quantiles = check_quantiles(quantiles)
     if history.n_periods <= 2 * horizon:
@@ -483,25 +525,41 @@ def holdout_evaluation(
         )
     train = history.truncate(horizon)
     engine = Engine(train, horizon, n_backtest=n_backtest)
+    prepared = None
+    if promotions is not None:
+        past = promo.align(history, promotions, 0)[0]
+        pair = (past[:, :-horizon], past[:, -horizon:])
+        prepared = promo.prepare(engine, pair, Engine)
     result = evaluate_level(
-        engine, engine.T, quantiles, per_method, outcome=history.tail(horizon)
+        engine if prepared is None else prepared.engine,
+        engine.T,
+        quantiles,
+        per_method,
+        outcome=history.tail(horizon),
+        factor=None if prepared is None else prepared.factor,
+        scales=engine.scales(engine.T),
     )
     result.update(horizon=horizon, freq=history.freq)
+    if prepared is not None:
+        result["promotions"] = prepared.report
     return result
 
 
-def evaluate(data, per_method=True, **hyperparameters):
+def evaluate(data, per_method=True, promotions=None, **hyperparameters):
     """Fit a :class:`DemandModel` on ``data`` and report its honest backtest.
 
     Returns a TrainingResult whose ``model`` is fitted on all of ``data``; ``metrics``
     are the per-item choice's scores on the last ``horizon`` periods, the whole
     procedure having been run as if they were unknown (``rmsse`` is nan when the
     history is too short for it); ``report["methods"]`` has every single method's
-    scores when ``per_method``.
+    scores when ``per_method``. With ``promotions`` (or ``data["promotions"]``,
+    see :func:`.promo.align`), the metrics are those of the forecast actually used
+    and ``report["promotions"]`` says whether promotions were used and why.
     """
     model = DemandModel(**hyperparameters)
-    engine = model.engine(data)
-    model.fit_engine(engine)
+    prepared = model.prepared(data, promotions)
+    engine = prepared.engine
+    model.fit_engine(engine, prepared.factor, prepared.report)
     history = engine.history
     horizon = engine.H
     quantiles = check_quantiles(model.quantiles)
@@ -515,7 +573,15 @@ def evaluate(data, per_method=True, **hyperparameters):
     }
     level = engine.T - horizon
     if level >= 2:
-        ev = evaluate_level(engine, level, quantiles, per_method=per_method)
+        ev = evaluate_level(
+            engine,
+            level,
+            quantiles,
+            per_method=per_method,
+            outcome=prepared.plain.outcome(level),
+            factor=prepared.level_factor,
+            scales=prepared.plain.scales(level),
+        )
         if "choice" in ev:
             metrics = {**ev["choice"], "n_items": ev["n_items"]}
             report["methods"] = ev["methods"]

@@ -140,3 +140,28 @@ def generate_kind(kind, n_items=300, n_periods=156, seed=0):
         [f"{kind[:3].upper()}{i:04d}" for i in range(n_items)], dtype=object
     )
     return names, np.asarray(qty, dtype=float)
+
+
+def generate_promotions(n_items=300, n_periods=208, seed=0, uplift=True):
+    """Weekly demand with known promotions: ``(names, values, intensity)``.
+
+    Items are regular (Poisson around 3-40 a week) or, one in three, intermittent
+    (a sale in 20-60 % of weeks); about one week in eight is promoted with an
+    intensity (share of the week) of 0.5-1. With ``uplift`` demand in a promoted
+    week is multiplied by ``1 + u * intensity`` (``u`` 0.5-2 per item); without, the
+    flags are noise and demand ignores them.
+    """
+    rng = np.random.default_rng([seed, 99])
+    level = rng.uniform(3, 40, (n_items, 1))
+    intermittent = rng.random((n_items, 1)) < 1 / 3
+    prob = np.where(intermittent, rng.uniform(0.2, 0.6, (n_items, 1)), 1.0)
+    promoted = rng.random((n_items, n_periods)) < 0.125
+    intensity = np.where(promoted, rng.uniform(0.5, 1.0, promoted.shape), 0.0)
+    u = rng.uniform(0.5, 2.0, (n_items, 1)) if uplift else np.zeros((n_items, 1))
+    rate = np.where(intermittent, rng.uniform(0.5, 3, (n_items, 1)), level)
+    rate = rate * (1 + u * intensity)
+    draw = rng.poisson(rate)
+    sale = rng.random((n_items, n_periods)) < prob
+    qty = np.where(intermittent, np.where(sale, 1 + draw, 0), draw)
+    names = np.array([f"PRO{i:04d}" for i in range(n_items)], dtype=object)
+    return names, qty.astype(float), intensity
