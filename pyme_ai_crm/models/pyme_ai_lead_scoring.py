@@ -301,8 +301,8 @@ class PymeAiLeadScoring(models.AbstractModel):
         if auc:
             text += " " + _(
                 "AUC between %(low)s and %(high)s (90%% interval).",
-                low=display_value(self.env, auc[0]),
-                high=display_value(self.env, auc[1]),
+                low=formatLang(self.env, auc[0], digits=2),
+                high=formatLang(self.env, auc[1], digits=2),
             )
         gains = {
             "model": _("AI score"),
