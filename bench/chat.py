@@ -14,13 +14,15 @@ maximises the mean of its in-scope accuracy and pooled OOS recall *on the test s
 itself* (a validation-chosen threshold is printed too). PASS needs our in-scope accuracy
 and our pooled OOS recall both above the baseline's at that threshold; Spanish PASS
 needs a higher top-1 accuracy (no OOS there, so the baseline's best threshold is "never
-refuse").
+refuse"). Issue #13's absolute targets with all training data are checked too:
+BANKING77-OOS in-scope accuracy >= 0.85 with pooled OOS recall >= 0.90, Schuster es
+answer accuracy (refusals count as errors) >= 0.96.
 
 Speed (one core: thread pools are pinned to 1): median and p95 latency of 1000 single
 ``answer`` calls, and the full training time (threshold tuning included) on ~15k
 examples (BANKING77 train+valid, its id-oos train queries under their original intents,
-and the Spanish train+eval). Targets: < 5 ms per answer, < 60 s training; printed, not
-asserted.
+and the Spanish train+eval). Targets: p95 < 10 ms per answer, < 60 s training; printed,
+not asserted (the machine is shared: rerun when the load average is high).
 
 Few-shot (what a small business writes): 5 variants per intent drawn at random from the
 training split (3 draws), ours (learnt threshold, refusals count as misses) against
@@ -206,6 +208,13 @@ def bench_banking(lines, failures):
     )
     if not ok:
         failures.append("banking77-oos")
+    ok = o_acc >= 0.85 and o_pooled >= 0.90
+    lines.append(
+        f"{'PASS' if ok else 'FAIL'} banking77-oos target: in-scope acc {o_acc:.3f} "
+        f"(>= 0.85) at pooled OOS recall {o_pooled:.3f} (>= 0.90)"
+    )
+    if not ok:
+        failures.append("banking77-oos target 0.85 @ 0.90")
     m = result.metrics
     lines.append(
         f"(training-time estimate from held-out variants/intents: in-scope acc "
@@ -253,9 +262,16 @@ def bench_spanish(lines, failures):
         f"baseline {b_top1:.3f} (at our threshold {1 - answered:.1%} of these in-scope "
         'queries get "I don\'t know")'
     )
-    lines.append("")
     if not ok:
         failures.append("schuster-es")
+    ok = o_acc >= 0.96
+    lines.append(
+        f"{'PASS' if ok else 'FAIL'} schuster-es target: answer accuracy {o_acc:.3f} "
+        "(refusals count as errors) >= 0.96"
+    )
+    lines.append("")
+    if not ok:
+        failures.append("schuster-es target 0.96")
 
 
 FEW_SHOT = 5
@@ -342,9 +358,13 @@ def bench_few_shot(lines, failures):
         lines.append("")
     lines.append(
         "Representations tried on these draws (top-1 of the intent classifier, mean "
-        "of 3 draws, English / Spanish): hand-written stemmer 0.590 / 0.656; "
-        "snowballstemmer (Porter2 / Spanish Snowball) 0.587 / 0.652; simplemma "
-        "lemmas 0.591 / 0.649: no measured gain, not adopted."
+        "of 3 draws, English / Spanish): TF-IDF char+word with the hand-written "
+        "stemmer 0.590 / 0.656; snowballstemmer (Porter2 / Spanish Snowball) "
+        "0.587 / 0.652; simplemma lemmas 0.591 / 0.649 (no gain, not adopted); "
+        "wordllama's bundled static embeddings (l2_supercat 256-d, mean of "
+        "word-piece vectors) + logistic regression 0.675 / 0.722, TF-IDF and "
+        "embeddings in one linear SVM 0.654 / 0.672: embeddings adopted (the "
+        "prediction of a small FAQ; mixed with TF-IDF in a large one)."
     )
     lines.append("")
 
@@ -389,7 +409,7 @@ def bench_speed(lines, banking_model, queries):
         med, p95, n = latency(model, queries)
         lines.append(
             f"| answer latency, {name} ({n} single calls) | median {med:.2f} ms, "
-            f"p95 {p95:.2f} ms | p95 < 10 ms |"
+            f"p95 {p95:.2f} ms | p95 < 10 ms ({'PASS' if p95 < 10 else 'FAIL'}) |"
         )
     lines.append("")
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")

@@ -10,7 +10,7 @@
     "license": "LGPL-3",
     "development_status": "Alpha",
     "depends": ["website", "resource", "pyme_ai_base"],
-    "external_dependencies": {"python": ["pyme-ai"]},
+    "external_dependencies": {"python": ["pyme-ai", "tokenizers", "wordllama"]},
     "data": [
         "security/pyme_ai_chat_security.xml",
         "security/ir.model.access.csv",

@@ -18,10 +18,14 @@ dropped), plus any training lines labelled out of scope (``null`` / ``"__oos__"`
 A meta-model learns, from the scorer's features, the probability that an answer is right
 (positives: in-scope answered correctly; negatives: everything else, each kind of
 out-of-scope weighted to an equal share of the in-scope weight). Its out-of-fold
-probabilities pick the threshold that maximises the mean of in-scope accuracy (answered
-and right) and out-of-scope recall (refused); that estimate is also what ``metrics``
-report (``cv_metrics_``, returned by ``evaluate``). Finally the scorer is refitted on
-everything and the meta-model on all rows.
+probabilities pick the threshold, by a rule that depends on how much the company wrote
+(``learnt_threshold``): a large FAQ (``MANY_SHOT_VARIANTS`` variants per intent) uses
+the lowest threshold refusing ``TARGET_OOS_RECALL`` (90 %) of the held-out
+out-of-scope questions; a small one (``FEW_SHOT_VARIANTS``) the lower of half the
+threshold maximising mean(in-scope accuracy, OOS recall) and the one refusing at most
+``FEW_SHOT_MAX_LOSS`` of its right answers; linear in between. That estimate is also
+what ``metrics`` report (``cv_metrics_``, returned by ``evaluate``). Finally the scorer
+is refitted on everything and the meta-model on all rows.
 """
 
 from __future__ import annotations
@@ -43,7 +47,16 @@ from .lang import LANG_MIN_CONFIDENCE, LANGUAGES, detect_language
 from .offtopic import OFFTOPIC_EN, OFFTOPIC_ES
 from .text import STOPWORDS, normalize, stem, words
 
-__all__ = ["ChatModel", "answer_metrics", "choose_threshold", "evaluate"]
+__all__ = [
+    "ChatModel",
+    "answer_metrics",
+    "choose_threshold",
+    "evaluate",
+    "learnt_threshold",
+    "lexical_support",
+    "loss_threshold",
+    "recall_threshold",
+]
 
 #: Rows of in-scope held-out variants to collect before stopping cross-validation early.
 EVAL_BUDGET = 3000
@@ -123,16 +136,10 @@ class ChatModel(Estimator):
         )
         labels = (correct & (kinds == KIND_IN)).astype(int)
         oof = _out_of_fold_confidence(feats, labels, kinds, fold_ids, random_state)
-        if (kinds != KIND_IN).any():
-            learnt = choose_threshold(oof, correct, kinds)
-        else:  # nothing out of scope to learn from: keep 95% of the right answers
-            right = oof[(kinds == KIND_IN) & correct]
-            learnt = (
-                float(np.quantile(right, 0.05, method="lower")) if right.size else 0.5
-            )
+        oof = np.where(lexical_support(feats), oof, 0.0)
         variants = float(np.median(list(Counter(codes.tolist()).values())))
         share = _many_shot_share(variants)
-        learnt = float(max(share * learnt, MIN_THRESHOLD))
+        learnt = learnt_threshold(oof, correct, kinds, share)
         chosen = learnt if self.threshold is None else float(self.threshold)
         meta = _fit_meta(feats, labels, kinds, random_state)
         gate, gate_oof, gate_threshold = _fit_gate(
@@ -198,10 +205,14 @@ class ChatModel(Estimator):
         gate = getattr(self, "gate_", None)
         if gate is not None:
             conf = _gated(conf, gate.predict_proba(feats)[:, 1], self.gate_threshold_)
-        # no real word ("aaa"), or no content word the FAQ knows: nothing to answer
+        # no real word ("aaa"), or no content word the FAQ knows: nothing to answer;
+        # nor when only the embedding view backs the intent
         known = feats[:, FEATURE_NAMES.index("content_known")] > 0
         content = np.array([_has_content(text) for text in texts], dtype=bool)
-        conf = np.where(known & content, conf, 0.0)
+        conf = np.where(known & content & lexical_support(feats), conf, 0.0)
+        # the same text gets the same confidence wherever it sits in a batch (BLAS
+        # kernels may round the last bit differently row by row)
+        conf = np.round(conf, 12)
         return [self.intents_[c] for c in codes], conf
 
     def predict(self, texts, *, threshold=None):
@@ -348,30 +359,108 @@ def _mean(values):
 
 
 # --- few-shot threshold and the off-topic gate
-#: Median variants per intent at or below which every question the off-topic gate lets
-#: through is answered (threshold 0); at or above MANY_SHOT_VARIANTS the learnt
-#: threshold is used; in between the threshold grows linearly.
+#: Median variants per intent at or below which the FAQ is "small", and from which on
+#: it is "large"; in between the threshold moves linearly from one rule to the other.
 FEW_SHOT_VARIANTS = 5
 MANY_SHOT_VARIANTS = 40
+#: A large FAQ refuses this share of the held-out out-of-scope questions (the mean over
+#: their kinds: uncovered intents, off-topic, labelled out of scope) at the lowest
+#: threshold that does: the operating point "in-scope accuracy at OOS recall 0.90".
+TARGET_OOS_RECALL = 0.90
+#: A small FAQ uses this share of the balanced threshold (``choose_threshold``): with a
+#: handful of variants a question about an uncovered intent looks like an in-scope one
+#: the model has seen too little of, and refusing it costs right answers; half the
+#: balanced threshold keeps most of them and still refuses part of what is uncovered.
+FEW_SHOT_FACTOR = 0.5
+#: ... and never refuses more than this share of the held-out in-scope questions it
+#: answers right at threshold 0 (``loss_threshold``): how confusable the FAQ's own
+#: intents are decides how much refusing costs.
+FEW_SHOT_MAX_LOSS = 0.03
 #: Share of in-scope held-out questions the off-topic gate lets through in a small FAQ
 #: (all of them in a large one: the learnt threshold does the refusing there).
+GATE_KEEP = 0.98
 #: Lowest threshold: a confidence of 0 (gated, empty text) is always refused.
 MIN_THRESHOLD = 1e-6
-GATE_KEEP = 0.96
 
 
 def _many_shot_share(variants):
     """0 for a small FAQ (``variants``, the median variants per intent, at most
     ``FEW_SHOT_VARIANTS``), 1 from ``MANY_SHOT_VARIANTS`` on, linear in between.
 
-    With a handful of variants, a question about an intent the FAQ lacks looks like an
-    in-scope question the model has seen too little of: any threshold refusing it
-    refuses right answers as often. So a small FAQ answers whatever the off-topic gate
-    lets through (threshold ``share * learnt``, see ``_fit_gate``); the more variants,
-    the closer to the balanced learnt threshold, and the more the gate lets through.
+    The learnt threshold is ``(1 - share) * FEW_SHOT_FACTOR * balanced + share *
+    target`` (``choose_threshold``, ``recall_threshold``): the more the company wrote,
+    the more its held-out estimate can be trusted to refuse what it does not cover.
     """
     share = (variants - FEW_SHOT_VARIANTS) / (MANY_SHOT_VARIANTS - FEW_SHOT_VARIANTS)
     return min(max(share, 0.0), 1.0)
+
+
+def learnt_threshold(conf, correct, kinds, share):
+    """The "I don't know" threshold from out-of-fold confidences of held-out rows.
+
+    ``share`` (``_many_shot_share``) moves it from the small-FAQ rule, the lower of
+    ``FEW_SHOT_FACTOR`` x the balanced threshold and the one refusing
+    ``FEW_SHOT_MAX_LOSS`` of the right answers, to the large-FAQ rule, the lowest
+    threshold refusing ``TARGET_OOS_RECALL`` of the out-of-scope rows. Without
+    out-of-scope rows: the 5 % quantile of the right answers' confidences (those above
+    0: the lexical guard's refusals aside), scaled the same way.
+    """
+    conf = np.asarray(conf, dtype=float)
+    correct = np.asarray(correct, dtype=bool)
+    kinds = np.asarray(kinds)
+    if (kinds != KIND_IN).any():
+        few = min(
+            FEW_SHOT_FACTOR * choose_threshold(conf, correct, kinds),
+            loss_threshold(conf, correct, kinds, FEW_SHOT_MAX_LOSS),
+        )
+        many = recall_threshold(conf, kinds, TARGET_OOS_RECALL)
+        learnt = (1 - share) * few + share * many
+    else:  # nothing out of scope to learn from: keep 95% of the right answers
+        right = conf[(kinds == KIND_IN) & correct & (conf > 0)]
+        learnt = float(np.quantile(right, 0.05, method="lower")) if right.size else 0.5
+        learnt *= FEW_SHOT_FACTOR + (1 - FEW_SHOT_FACTOR) * share
+    return float(max(learnt, MIN_THRESHOLD))
+
+
+def loss_threshold(conf, correct, kinds, loss):
+    """Highest threshold refusing at most a share ``loss`` of the in-scope held-out
+    rows answered right (their confidence, ``conf``, above 0)."""
+    conf = np.asarray(conf, dtype=float)
+    right = np.sort(conf[(np.asarray(kinds) == KIND_IN) & np.asarray(correct, bool)])
+    right = right[right > 0]
+    if not right.size:
+        return MIN_THRESHOLD
+    n_refused = min(int(np.floor(loss * right.size + 1e-9)), right.size - 1)
+    if n_refused == 0:
+        return MIN_THRESHOLD
+    return float((right[n_refused - 1] + right[n_refused]) / 2)
+
+
+def recall_threshold(conf, kinds, target):
+    """Lowest threshold refusing at least ``target`` of the out-of-scope rows (mean of
+    the recall per kind present), on scored held-out rows.
+
+    Returns the midpoint between the highest refused confidence needed and the next
+    confidence above it; ``nextafter`` the top confidence when even refusing every row
+    of a kind is needed."""
+    conf = np.asarray(conf, dtype=float)
+    kinds = np.asarray(kinds)
+    oos_kinds = [k for k in KIND_NAMES if (kinds == k).any()]
+    if not oos_kinds:
+        raise ChatDataError("need out-of-scope rows to choose a threshold")
+    # a threshold just above value v refuses every row <= v: recall as a step function
+    values = np.unique(conf[kinds != KIND_IN])
+    recall = np.zeros(len(values))
+    for k in oos_kinds:
+        rows = np.sort(conf[kinds == k])
+        recall += np.searchsorted(rows, values, side="right") / len(rows)
+    recall /= len(oos_kinds)
+    reached = np.flatnonzero(recall >= target - 1e-12)
+    i = int(reached[0]) if reached.size else len(values) - 1
+    above = conf[conf > values[i]]
+    if not above.size:
+        return float(np.nextafter(values[i], np.inf))
+    return float((values[i] + above.min()) / 2)
 
 
 def _fit_gate(feats, kinds, fold_ids, random_state, refuse):
@@ -400,6 +489,23 @@ def _fit_gate(feats, kinds, fold_ids, random_state, refuse):
     inside = oof[kinds == KIND_IN]
     threshold = float(np.quantile(inside, refuse, method="lower"))
     return fit(rows), oof, threshold
+
+
+def lexical_support(feats):
+    """True per scored row when the words back the predicted intent, not only the
+    embeddings: a content word of the question is among the intent's words, or the
+    TF-IDF classifier or the nearest TF-IDF variant picks that intent too.
+
+    Static embeddings put any question near some intent ("¿reparan motores de barcos?"
+    near the returns of a small FAQ: no word in common, confidence 0.24); such an
+    answer is refused. Without embeddings the prediction is the TF-IDF classifier's, so
+    this always holds."""
+    col = {name: feats[:, i] for i, name in enumerate(FEATURE_NAMES)}
+    return (
+        (col["content_intent"] > 0)
+        | (col["svc_p_at_pred"] >= col["svc_p1"])
+        | (col["knn_agree"] > 0)
+    )
 
 
 def _has_content(text):
