@@ -297,3 +297,45 @@ def test_too_few_leads_for_the_cv_take_the_middle_of_the_grid():
     assert few.c_ == FALLBACK_C == C_GRID[len(C_GRID) // 2]
     enough = LeadModel(min_per_class=3).fit(LeadData(table, [1] * 6 + [0] * 24))
     assert enough.c_ in C_GRID
+
+
+def test_blend_share_is_half_with_few_leads_and_none_with_many():
+    from pyme_ai.leads.model import BLEND_FULL, BLEND_UNTIL, blend_share
+
+    shares = [blend_share(n) for n in (20, BLEND_FULL, 1000, 1200, BLEND_UNTIL, 10**5)]
+    assert shares[:2] == [0.5, 0.5] and shares[-2:] == [0.0, 0.0]
+    assert shares == sorted(shares, reverse=True) and 0 < shares[2] < 0.5
+    assert blend_share(math.sqrt(BLEND_FULL * BLEND_UNTIL)) == pytest.approx(0.25)
+
+
+def test_few_leads_blend_scores_unseen_leads_better(monkeypatch):
+    import pyme_ai.leads.model as lead_model
+
+    test = as_table(generate(3000, seed=99))
+    y_test = np.array(parse_target(test.pop("won"))[0])
+
+    def mean_auc():
+        aucs = []
+        for seed in range(6):
+            table = as_table(generate(150, seed=seed))
+            model = LeadModel().fit(LeadData(table, table.pop("won")))
+            aucs.append(roc_auc_score(y_test, model.predict(test)))
+        return np.mean(aucs), model.blend_
+
+    blended, share = mean_auc()
+    monkeypatch.setattr(lead_model, "blend_share", lambda n: 0.0)
+    alone, no_share = mean_auc()
+    assert (share, no_share) == (0.5, 0.0)
+    assert blended > alone + 0.003
+
+
+def test_many_leads_keep_the_indicator_regression_alone():
+    rng = np.random.default_rng(5)
+    n = 2500
+    visits = rng.integers(0, 12, n)
+    won = (rng.random(n) < 1 / (1 + np.exp(-(visits - 6) * 0.5))).astype(int)
+    table = {"visits": visits.astype(str).tolist()}
+    model = LeadModel().fit(LeadData(table, won.tolist()))
+    assert model.blend_ == 0.0
+    plain = LeadModel(c=model.c_).fit(LeadData(table, won.tolist()))
+    np.testing.assert_allclose(model.coef_, plain.coef_)
