@@ -378,7 +378,7 @@ def _logodds(cols, y, n_indicators, rows):
         minlength=n_indicators,
     )
     seen = np.bincount(active.ravel(), minlength=n_indicators)
-    rate = y[rows].mean()
+    rate = np.clip(y[rows].mean(), 0.5 / len(rows), 1 - 0.5 / len(rows))
     prior = LOGODDS_PRIOR * rate, LOGODDS_PRIOR * (1 - rate)
     return np.log((won + prior[0]) / (seen - won + prior[1])) - math.log(
         rate / (1 - rate)
@@ -388,7 +388,8 @@ def _logodds(cols, y, n_indicators, rows):
 def _oof_logodds(cols, y, n_indicators, rows, groups, random_state):
     """Per row of ``rows`` and column: its value's :func:`_logodds` learnt on the
     other rows of ``rows`` (:data:`LOGODDS_FOLDS` folds, every lead in one)."""
-    k = min(LOGODDS_FOLDS, *won_lost(y[rows], None if groups is None else groups[rows]))
+    lead_groups = None if groups is None else groups[rows]
+    k = max(2, min(LOGODDS_FOLDS, *won_lost(y[rows], lead_groups)))
     if groups is None:
         folds = StratifiedKFold(n_splits=k, shuffle=True, random_state=random_state)
         parts = folds.split(rows, y[rows])
@@ -396,7 +397,7 @@ def _oof_logodds(cols, y, n_indicators, rows, groups, random_state):
         folds = StratifiedGroupKFold(
             n_splits=k, shuffle=True, random_state=random_state
         )
-        parts = folds.split(rows, y[rows], groups[rows])
+        parts = folds.split(rows, y[rows], lead_groups)
     z = np.empty(cols[rows].shape)
     for fit, apply in parts:
         z[apply] = _logodds(cols, y, n_indicators, rows[fit])[cols[rows[apply]]]

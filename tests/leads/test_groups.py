@@ -125,3 +125,20 @@ def test_win_rate_tiers_and_counts_are_per_lead_not_per_row():
     # warm from the leads' win rate (30 %), not the rows' (90 of 160)
     assert result.report["thresholds"] == {"hot": 45, "warm": 30}
     assert result.model.thresholds_ == {"hot": 45, "warm": 30}
+
+
+def test_column_weights_learn_each_lead_from_other_leads():
+    from pyme_ai.leads.model import _cv_folds, _fit_column_weights, group_codes
+
+    table, target, groups = leaky()
+    model = LeadModel(min_per_class=5).fit(LeadData(table, target, groups=groups))
+    cols, linear, __ = model.encoder_.encode(table)
+    y, codes = np.array(target), group_codes(groups)
+    weights = {}
+    for name, by in (("plain", None), ("grouped", codes)):
+        folds = _cv_folds(y, by, 0)
+        coef, __ = _fit_column_weights(model.encoder_, cols, linear, y, folds, by, 0)
+        weights[name] = np.abs(coef).max()
+    # a key's log-odds from other rows of its own lead tell its outcome; from other
+    # leads they tell nothing, and the column gets no weight
+    assert weights["plain"] > 1 and weights["grouped"] < 0.05
