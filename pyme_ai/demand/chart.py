@@ -121,3 +121,24 @@ def projection_svg(data, today, labels, number, day, receipt_label):
         f'<text x="{LEFT}" y="10" font-size="11" fill="#666">'
         f"{escape(labels['unit'])}</text></svg>"
     )
+
+
+#: Legend swatches (colour, symbol, extra style) in the order of the labels.
+LEGEND = (
+    ("#b0b0b0", "■", ""),
+    ("#017e84", "━", ""),
+    ("#017e84", "■", ";opacity:.4"),
+    ("#d9534f", "╌", ""),
+    ("#333", "●", ""),
+    ("#f0ad4e", "▲", ""),
+)
+
+
+def legend_html(labels):
+    """The chart's legend: weekly demand, projected stock (median), 50-90 % band,
+    reorder point, on hand today, confirmed receipts (``labels`` in this order)."""
+    parts = [
+        f'<span style="color:{colour}{extra}">{symbol}</span> {escape(label)}'
+        for (colour, symbol, extra), label in zip(LEGEND, labels, strict=True)
+    ]
+    return '<div class="small text-muted">' + " &#160; ".join(parts) + "</div>"

@@ -30,7 +30,7 @@ import numpy as np
 
 from .. import evaluation
 from .checks import DemandDataError
-from .series import DemandHistory, period_index, to_days
+from .series import DemandHistory, period_index, period_start, to_days
 
 WINDOW = 6
 SHRINK = 4.0
@@ -46,9 +46,11 @@ def align(history, promotions, horizon):
 
     ``promotions`` is a pair of such arrays, or a mapping of long arrays ``items``,
     ``dates`` and ``share`` (intensity in ``[0, 1]`` of the item's promotion in the
-    period of each date; several rows of one period keep the largest). Dates after an
-    item's history are future promotions; unknown items and dates outside both
-    ranges are ignored.
+    period of each date), and optionally ``end``: then each row runs from its date to
+    its ``end`` (included) and gives each period it overlaps ``share`` times the
+    share of the period's days it covers. Several rows of one period keep the
+    largest. Periods after an item's history are future promotions; unknown items
+    and dates outside both ranges are ignored.
     """
     n, width = history.values.shape
     if not isinstance(promotions, Mapping):
@@ -62,19 +64,38 @@ def align(history, promotions, horizon):
     grid = np.zeros((n, width + horizon))
     items = np.asarray(promotions.get("items", []), dtype=object)
     if items.size:
-        share = np.clip(np.asarray(promotions["share"], dtype=float), 0.0, 1.0)
-        periods = period_index(to_days(promotions["dates"]), history.freq)
         lookup = {item: i for i, item in enumerate(history.items.tolist())}
         rows = np.array([lookup.get(item, -1) for item in items.tolist()])
-        ok = rows >= 0
-        cols = periods[ok] - history.end[rows[ok]] + width - 1
+        share = np.clip(np.asarray(promotions["share"], dtype=float), 0.0, 1.0)
+        rows, periods, share = _periods(history, promotions, rows, share, horizon)
+        cols = periods - history.end[rows] + width - 1
         inside = (cols >= 0) & (cols < width + horizon)
-        np.maximum.at(
-            grid,
-            (rows[ok][inside], cols[inside]),
-            np.nan_to_num(share[ok][inside]),
-        )
+        np.maximum.at(grid, (rows[inside], cols[inside]), np.nan_to_num(share[inside]))
     return grid[:, :width], grid[:, width:]
+
+
+def _periods(history, promotions, rows, share, horizon):
+    """``(rows, periods, share)`` of known items, periods spread over their days."""
+    first = to_days(promotions["dates"])
+    if "end" not in promotions:
+        ok = rows >= 0
+        return rows[ok], period_index(first[ok], history.freq), share[ok]
+    lo = period_start(history.end.min() - history.n_periods + 1, history.freq)
+    hi = period_start(history.end.max() + horizon + 1, history.freq) - 1
+    first = np.maximum(first, lo)
+    n_days = (np.minimum(to_days(promotions["end"]), hi) - first).astype(int) + 1
+    n_days = np.where(rows >= 0, np.maximum(n_days, 0), 0)
+    row = np.repeat(np.arange(rows.size), n_days)
+    day = first[row] + (
+        np.arange(row.size) - np.repeat(np.cumsum(n_days) - n_days, n_days)
+    )
+    period = period_index(day, history.freq)
+    length = period_start(period + 1, history.freq) - period_start(period, history.freq)
+    keys, inverse = np.unique(
+        np.column_stack([row, period]), axis=0, return_inverse=True
+    )
+    covered = np.bincount(inverse.ravel(), 1.0 / length.astype(float), len(keys))
+    return rows[keys[:, 0]], keys[:, 1], share[keys[:, 0]] * covered
 
 
 def uplift(values, start, past):

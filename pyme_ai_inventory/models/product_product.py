@@ -8,7 +8,7 @@ from odoo.tools.misc import format_date, formatLang
 
 from odoo.addons.pyme_ai_base.tools import notify
 
-from pyme_ai.demand.chart import projection_svg
+from pyme_ai.demand.chart import legend_html, projection_svg
 
 from .pyme_ai_product_forecast import DEMAND_CLASSES, METHODS, probability_text
 
@@ -29,6 +29,9 @@ AI_PRODUCT_FIELDS = (
 STOCK_USERS = "stock.group_stock_user"
 #: Written by the apply cron per company; each company reads its own warehouses'.
 AI_FIELD = dict(company_dependent=True, readonly=True, copy=False, groups=STOCK_USERS)
+#: Texts computed for the reader (summary line; notice and promotions line).
+SUMMARY = dict(compute="_compute_ai_forecast_summary", groups=STOCK_USERS)
+NOTICE = dict(compute="_compute_ai_forecast_notice", groups=STOCK_USERS)
 
 
 class ProductProduct(models.Model):
@@ -97,20 +100,11 @@ class ProductProduct(models.Model):
         groups=STOCK_USERS,
         help="The forecasts of the current company's warehouses.",
     )
-    ai_forecast_summary = fields.Char(
-        string="AI Forecast Summary",
-        compute="_compute_ai_forecast_summary",
-        groups=STOCK_USERS,
-    )
-    ai_stockout_risk = fields.Char(
-        "AI Stock-out Risk", compute="_compute_ai_forecast_summary", groups=STOCK_USERS
-    )
-    ai_cover_display = fields.Char(
-        "AI Cover", compute="_compute_ai_forecast_summary", groups=STOCK_USERS
-    )
-    ai_forecast_notice = fields.Char(
-        "AI Notice", compute="_compute_ai_forecast_notice", groups=STOCK_USERS
-    )
+    ai_forecast_summary = fields.Char("AI Forecast Summary", **SUMMARY)
+    ai_stockout_risk = fields.Char("AI Stock-out Risk", **SUMMARY)
+    ai_cover_display = fields.Char("AI Cover", **SUMMARY)
+    ai_forecast_notice = fields.Char("AI Notice", **NOTICE)
+    ai_promotions_note = fields.Char("AI Promotions", **NOTICE)
     ai_forecast_chart = fields.Html(
         string="AI Forecast Chart",
         compute="_compute_ai_forecast_chart",
@@ -120,8 +114,11 @@ class ProductProduct(models.Model):
 
     @api.depends_context("company", "lang")
     def _compute_ai_forecast_notice(self):
-        """Why there are no forecasts (too little history...), where users look."""
-        self.ai_forecast_notice = self.env["pyme.ai.demand.forecasting"]._ai_notice()
+        """Why there are no forecasts (too little history...), where users look, and
+        whether known promotions were used."""
+        forecasting = self.env["pyme.ai.demand.forecasting"]
+        self.ai_forecast_notice = forecasting._ai_notice()
+        self.ai_promotions_note = forecasting._ai_promotions_note()
 
     @api.depends("ai_forecast_ids.company_id")
     @api.depends_context("company")
@@ -233,20 +230,14 @@ def chart_svg(env, row, unit):
     )
     if not svg:
         return False
-    legend = Markup(
-        '<div class="small text-muted">'
-        '<span style="color:#b0b0b0">■</span> %s &#160; '
-        '<span style="color:#017e84">━</span> %s &#160; '
-        '<span style="color:#017e84;opacity:.4">■</span> %s &#160; '
-        '<span style="color:#d9534f">╌</span> %s &#160; '
-        '<span style="color:#333">●</span> %s &#160; '
-        '<span style="color:#f0ad4e">▲</span> %s</div>'
-    ) % (
-        env._("Weekly demand"),
-        env._("Projected stock (median)"),
-        env._("50-90 % band: stock if demand is higher"),
-        env._("Reorder point"),
-        env._("On hand today"),
-        env._("Confirmed receipts"),
+    legend = legend_html(
+        [
+            env._("Weekly demand"),
+            env._("Projected stock (median)"),
+            env._("50-90 % band: stock if demand is higher"),
+            env._("Reorder point"),
+            env._("On hand today"),
+            env._("Confirmed receipts"),
+        ]
     )
-    return Markup(svg) + legend
+    return Markup(svg + legend)

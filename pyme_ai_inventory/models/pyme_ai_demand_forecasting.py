@@ -6,7 +6,9 @@ Items of the engine are ``"<product id>:<warehouse id>"``: one series per produc
 warehouse of the company. Demand = done move lines from the warehouse's internal
 locations to customer locations, minus customer returns (done lines from customer
 locations back into them), in the product's unit of measure
-(``stock.move.line.quantity_product_uom``, stored by Odoo).
+(``stock.move.line.quantity_product_uom``, stored by Odoo). Known promotions (see
+``_ai_promotions``) go with the history; the engine uses them only where they lower
+its held-out error and reports the decision (``report["promotions"]``).
 """
 
 import datetime
@@ -16,7 +18,7 @@ from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.tools import SQL
-from odoo.tools.misc import format_date
+from odoo.tools.misc import format_date, formatLang
 from odoo.tools.translate import LazyTranslate
 
 from odoo.addons.pyme_ai_base.tools import AiNotice
@@ -187,12 +189,78 @@ class PymeAiDemandForecasting(models.AbstractModel):
                 minimum=self._ai_min_samples(),
             )
         items = [_item(product, warehouse) for product, warehouse, __, __ in rows]
+        ahead = until + datetime.timedelta(
+            days=self._ai_horizon_periods() * PERIOD_DAYS
+        )
         return {
             "items": items,
             "dates": [row[2] for row in rows],
             "quantities": [row[3] for row in rows],
             "end": until - datetime.timedelta(days=1),
+            "promotions": self._ai_promotions(set(items), since, ahead),
         }
+
+    def _ai_promotions(self, items, since, until):
+        """Known promotions from ``since`` to ``until`` (future days included) as
+        rows ``(item, first day, last day, share)`` for the engine: discounted sale
+        order lines (with Sales) and pricelist periods, see readme/DESCRIPTION.md."""
+        by_product = defaultdict(list)
+        for item in items:
+            by_product[int(item.split(":")[0])].append(item)
+        rows = []
+        if "sale.order.line" in self.env:
+            self.env.flush_all()
+            query = """
+                SELECT l.product_id, date_trunc('week', o.date_order)::date,
+                       SUM(l.product_uom_qty) FILTER (WHERE l.discount > 0)
+                       / NULLIF(SUM(l.product_uom_qty), 0)
+                  FROM sale_order_line l JOIN sale_order o ON o.id = l.order_id
+                 WHERE o.state = 'sale' AND o.company_id = %s AND l.product_id = ANY(%s)
+                   AND o.date_order >= %s AND o.date_order < %s
+              GROUP BY 1, 2 HAVING bool_or(l.discount > 0)"""
+            company, ids = self.env.company.id, list(by_product)
+            self.env.cr.execute(SQL(query, company, ids, since, until))
+            week = datetime.timedelta(days=6)
+            rows = [(p, w, w + week, v or 0.0) for p, w, v in self.env.cr.fetchall()]
+        products = self.env["product.product"].sudo().browse(list(by_product))
+        Rule = self.env["product.pricelist.item"].sudo()
+        for r in Rule.search(
+            [
+                ("date_start", "<", until),
+                ("date_end", ">=", since),
+                ("pricelist_id.active", "=", True),
+                ("pricelist_id.company_id", "in", [self.env.company.id, False]),
+            ]
+        ):
+            start, end = r.date_start.date(), r.date_end.date()
+            for p in products.filtered(lambda p, r=r: r._is_applicable_for(p, 1.0)):
+                args = (p, 1.0, p.uom_id, r.date_start, r.currency_id)
+                if r._compute_price(*args) < r._compute_base_price(*args):
+                    rows.append((p.id, start, end, 1.0))
+        out = [(i, *row[1:]) for row in rows for i in by_product[row[0]]]
+        keys = ("items", "dates", "end", "share")
+        return {key: [row[k] for row in out] for k, key in enumerate(keys)}
+
+    def _ai_promotions_note(self):
+        """How the active model used known promotions, in one line (or False)."""
+        model = self.env["pyme.ai.model"].sudo()._get_active(self._ai_kind)
+        found = (model.report or {}).get("promotions") or {}
+        if found.get("status") == "used":
+            before = found.get("promoted_rmsse_without") or found["rmsse_without"]
+            after = found.get("promoted_rmsse_with") or found["rmsse_with"]
+            return self.env._(
+                "Promotions: used (the error falls from %(before)s to %(after)s)",
+                before=formatLang(self.env, before, digits=2),
+                after=formatLang(self.env, after, digits=2),
+            )
+        return {
+            "no_gain": self.env._(
+                "Promotions: not used, they do not improve the forecast"
+            ),
+            "short": self.env._(
+                "Promotions: not used, too little history to judge them"
+            ),
+        }.get(found.get("status"), False)
 
     def _ai_fit(self, data):
         return engine.evaluate(data, freq=FREQ, horizon=self._ai_horizon_periods())
@@ -337,8 +405,8 @@ class PymeAiDemandForecasting(models.AbstractModel):
                     ("route_id", "!=", False),
                 ]
             )
-            .sorted(lambda r: (r.route_sequence, r.sequence, r.id))
         )
+        rules = rules.sorted(lambda r: (r.route_sequence, r.sequence, r.id))
         by_location = defaultdict(list)
         for rule in rules:
             by_location[rule.location_dest_id.id].append(rule)
@@ -465,63 +533,40 @@ class PymeAiDemandForecasting(models.AbstractModel):
             return
         Forecast = self.env["pyme.ai.product.forecast"]
         Forecast.flush_model()
-        uid = self.env.uid
-        rows = [
-            SQL(
-                "(%s, %s, %s, %s, %s::timestamp, %s, %s, %s, %s, %s, %s::date, %s, "
-                "%s::float, %s, %s, %s, %s, %s, %s, %s::float, %s::float, %s, %s, %s,"
-                " %s, %s, %s, %s, %s, false, %s::jsonb, "
-                "%s, %s, %s::timestamp, %s::timestamp)",
-                product,
-                warehouse,
-                company.id,
-                ai_model.id,
-                now,
-                val["daily_demand"],
-                val["forecast_qty"],
-                val["on_hand"],
-                val["incoming_qty"],
-                val["lead_time_days"],
-                val["stockout_date"],
-                val["stockout_probability"],
-                val["days_of_cover"],
-                val["stockout_within_lead"],
-                val["reorder_point"],
-                val["max_level"],
-                val["order_qty"],
-                val["demand_class"],
-                val["method"],
-                val["forecast_error"],
-                val.get("baseline_error"),
-                val.get("baseline_error") is not None
-                and val["forecast_error"] is not None
-                and val["forecast_error"] > val["baseline_error"],
-                val.get("lead_demand", 0.0),
-                val.get("safety_stock", 0.0),
-                val.get("review_demand", 0.0),
-                val.get("service_level", 0.0),
-                val.get("order_multiple", 0.0),
-                val.get("vendor_min", 0.0),
-                val.get("late_qty", 0.0),
-                json.dumps(val["chart"]),
-                uid,
-                uid,
-                now,
-                now,
-            )
-            for (product, warehouse), val in values.items()
-        ]
         columns = (
-            "daily_demand, forecast_qty, on_hand, incoming_qty, lead_time_days, "
-            "stockout_date, stockout_probability, days_of_cover, "
-            "stockout_within_lead, reorder_point, max_level, order_qty, "
-            "demand_class, method, forecast_error, baseline_error, ai_worse, "
-            "lead_demand, safety_stock, review_demand, service_level, "
-            "order_multiple, vendor_min, late_qty, refresh_requested, chart_data"
+            "daily_demand forecast_qty on_hand incoming_qty lead_time_days "
+            "stockout_date stockout_probability days_of_cover stockout_within_lead "
+            "reorder_point max_level order_qty demand_class method forecast_error "
+            "baseline_error ai_worse lead_demand safety_stock review_demand "
+            "service_level order_multiple vendor_min late_qty refresh_requested "
+            "chart_data"
+        ).split()
+        casts = {"stockout_date": "::date", "chart_data": "::jsonb"}
+        casts |= dict.fromkeys(
+            ("days_of_cover", "forecast_error", "baseline_error"), "::float"
         )
+        cells = ", ".join(f"%s{casts.get(c, '')}" for c in columns)
+        uid, rows = self.env.uid, []
+        for (product, warehouse), val in values.items():
+            error, base = val["forecast_error"], val.get("baseline_error")
+            row = dict.fromkeys(columns, 0.0) | val
+            row.update(
+                baseline_error=base,
+                ai_worse=base is not None and error is not None and error > base,
+                refresh_requested=False,
+                chart_data=json.dumps(val["chart"]),
+            )
+            rows.append(
+                SQL(
+                    f"(%s, %s, %s, %s, %s::timestamp, {cells}, %s, %s, "
+                    "%s::timestamp, %s::timestamp)",
+                    *(product, warehouse, company.id, ai_model.id, now),
+                    *(row[c] for c in columns),
+                    *(uid, uid, now, now),
+                )
+            )
         updates = ", ".join(
-            f"{c.strip()} = EXCLUDED.{c.strip()}"
-            for c in ("company_id, model_id, date, " + columns).split(",")
+            f"{c} = EXCLUDED.{c}" for c in ["company_id", "model_id", "date", *columns]
         )
         self.env.cr.execute(
             SQL(
@@ -530,7 +575,7 @@ class PymeAiDemandForecasting(models.AbstractModel):
                 "create_uid, write_uid, create_date, write_date) VALUES %s "
                 "ON CONFLICT (product_id, warehouse_id) DO UPDATE SET %s, "
                 "write_uid = EXCLUDED.write_uid, write_date = EXCLUDED.write_date",
-                SQL(columns),
+                SQL(", ".join(columns)),
                 SQL(", ").join(rows),
                 SQL(updates),
             )
@@ -549,15 +594,11 @@ class PymeAiDemandForecasting(models.AbstractModel):
         def put(column, value):
             # a missing value drops the company's key (Odoo reads it as empty)
             return SQL(
-                "%s = CASE WHEN %s IS NULL THEN COALESCE(p.%s, '{}'::jsonb) - %s "
-                "ELSE COALESCE(p.%s, '{}'::jsonb) || jsonb_build_object(%s, %s) END",
-                SQL.identifier(column),
-                value,
-                SQL.identifier(column),
-                key,
-                SQL.identifier(column),
-                key,
-                value,
+                "%(c)s = CASE WHEN %(v)s IS NULL THEN COALESCE(p.%(c)s, '{}') - %(k)s "
+                "ELSE COALESCE(p.%(c)s, '{}') || jsonb_build_object(%(k)s, %(v)s) END",
+                c=SQL.identifier(column),
+                v=value,
+                k=key,
             )
 
         sets = SQL(", ").join(
@@ -622,7 +663,7 @@ class PymeAiDemandForecasting(models.AbstractModel):
         at_risk = products.with_company(company).filtered("ai_stockout_within_lead")
         if not activity_type or not at_risk:
             return
-        existing = set(
+        open_ones = (
             self.env["mail.activity"]
             .sudo()
             .search(
@@ -632,8 +673,8 @@ class PymeAiDemandForecasting(models.AbstractModel):
                     ("activity_type_id", "=", activity_type.id),
                 ]
             )
-            .mapped("res_id")
         )
+        existing = set(open_ones.mapped("res_id"))
         fallback = (
             self.env["res.users"]
             .sudo()

@@ -28,6 +28,10 @@ METHODS = [
 ]
 
 
+#: Quantities of a forecast row, in the product's unit of measure.
+QTY = dict(digits="Product Unit of Measure", readonly=True)
+
+
 def probability_text(env, value):
     """Whole percents in the reader's language, never a false certainty."""
     pct = (value or 0.0) * 100
@@ -65,20 +69,15 @@ class PymeAiProductForecast(models.Model):
     company_id = company_field()
     model_id = ai_model_field(groups="pyme_ai_base.pyme_ai_base_group_user")
     date = fields.Datetime(string="Forecast On", readonly=True, index=True)
-    daily_demand = fields.Float(
-        digits="Product Unit of Measure", readonly=True, aggregator="sum"
-    )
+    daily_demand = fields.Float(aggregator="sum", **QTY)
     forecast_qty = fields.Float(
-        string="Forecast Over Horizon",
-        digits="Product Unit of Measure",
-        readonly=True,
+        "Forecast Over Horizon",
         aggregator="sum",
+        **QTY,
         help="Expected demand over the forecast horizon (see the AI settings).",
     )
-    on_hand = fields.Float(digits="Product Unit of Measure", readonly=True)
-    incoming_qty = fields.Float(
-        string="Incoming", digits="Product Unit of Measure", readonly=True
-    )
+    on_hand = fields.Float(**QTY)
+    incoming_qty = fields.Float("Incoming", **QTY)
     lead_time_days = fields.Float(
         string="Lead Time (days)", digits=(16, 1), readonly=True, aggregator="avg"
     )
@@ -95,15 +94,9 @@ class PymeAiProductForecast(models.Model):
     stockout_within_lead = fields.Boolean(
         string="Stock-out Within Lead Time", readonly=True, index=True
     )
-    reorder_point = fields.Float(
-        string="Suggested Min", digits="Product Unit of Measure", readonly=True
-    )
-    max_level = fields.Float(
-        string="Suggested Max", digits="Product Unit of Measure", readonly=True
-    )
-    order_qty = fields.Float(
-        string="Suggested Order", digits="Product Unit of Measure", readonly=True
-    )
+    reorder_point = fields.Float("Suggested Min", **QTY)
+    max_level = fields.Float("Suggested Max", **QTY)
+    order_qty = fields.Float("Suggested Order", **QTY)
     demand_class = fields.Selection(DEMAND_CLASSES, readonly=True)
     method = fields.Selection(METHODS, string="Forecast Method", readonly=True)
     forecast_error = fields.Float(
@@ -128,26 +121,15 @@ class PymeAiProductForecast(models.Model):
         help="The AI's past forecasts of this product erred more than the moving "
         "average: do not trust it here.",
     )
-    lead_demand = fields.Float(
-        string="Demand During Lead Time",
-        digits="Product Unit of Measure",
-        readonly=True,
-    )
-    safety_stock = fields.Float(digits="Product Unit of Measure", readonly=True)
-    review_demand = fields.Float(
-        string="Demand of a Review Period",
-        digits="Product Unit of Measure",
-        readonly=True,
-    )
+    lead_demand = fields.Float("Demand During Lead Time", **QTY)
+    safety_stock = fields.Float(**QTY)
+    review_demand = fields.Float("Demand of a Review Period", **QTY)
     service_level = fields.Float(digits=(16, 3), readonly=True)
-    order_multiple = fields.Float(digits="Product Unit of Measure", readonly=True)
-    vendor_min = fields.Float(
-        string="Vendor Minimum", digits="Product Unit of Measure", readonly=True
-    )
+    order_multiple = fields.Float(**QTY)
+    vendor_min = fields.Float("Vendor Minimum", **QTY)
     late_qty = fields.Float(
-        string="Late Receipts",
-        digits="Product Unit of Measure",
-        readonly=True,
+        "Late Receipts",
+        **QTY,
         help="Receipts still open after their scheduled date; counted as arriving "
         "today in every figure.",
     )

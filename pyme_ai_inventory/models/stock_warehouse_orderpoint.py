@@ -6,44 +6,34 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools.misc import formatLang
 
+#: The AI fields of a rule read its forecast row; the values before an applied
+#: suggestion are kept for undo.
+AI = dict(compute="_compute_ai_forecast_id")
+AI_QTY = dict(AI, digits="Product Unit of Measure")
+UNDO_QTY = dict(digits="Product Unit of Measure", copy=False)
+
 
 class StockWarehouseOrderpoint(models.Model):
     _name = "stock.warehouse.orderpoint"
     _inherit = ["stock.warehouse.orderpoint", "mail.thread"]
 
-    ai_forecast_id = fields.Many2one(
-        "pyme.ai.product.forecast",
-        string="AI Forecast",
-        compute="_compute_ai_forecast_id",
-    )
+    ai_forecast_id = fields.Many2one("pyme.ai.product.forecast", "AI Forecast", **AI)
     ai_suggested_min = fields.Float(
-        string="AI Suggested Min",
-        digits="Product Unit of Measure",
-        compute="_compute_ai_forecast_id",
+        "AI Suggested Min",
+        **AI_QTY,
         help="Reorder point: demand during the lead time plus the safety stock of the "
         "service level set in the AI settings.",
     )
     ai_suggested_max = fields.Float(
-        string="AI Suggested Max",
-        digits="Product Unit of Measure",
-        compute="_compute_ai_forecast_id",
+        "AI Suggested Max",
+        **AI_QTY,
         help="Suggested min plus the expected demand of one review period.",
     )
-    ai_stockout_date = fields.Date(
-        string="AI Stock-out Date", compute="_compute_ai_forecast_id"
-    )
-    ai_suggestion_differs = fields.Boolean(
-        string="AI Suggestion Differs", compute="_compute_ai_forecast_id"
-    )
-    ai_suggestion_note = fields.Char(
-        string="AI Suggestion Explained", compute="_compute_ai_forecast_id"
-    )
-    ai_previous_min = fields.Float(
-        string="Min Before AI", digits="Product Unit of Measure", copy=False
-    )
-    ai_previous_max = fields.Float(
-        string="Max Before AI", digits="Product Unit of Measure", copy=False
-    )
+    ai_stockout_date = fields.Date("AI Stock-out Date", **AI)
+    ai_suggestion_differs = fields.Boolean("AI Suggestion Differs", **AI)
+    ai_suggestion_note = fields.Char("AI Suggestion Explained", **AI)
+    ai_previous_min = fields.Float("Min Before AI", **UNDO_QTY)
+    ai_previous_max = fields.Float("Max Before AI", **UNDO_QTY)
     ai_applied = fields.Boolean(
         string="AI Suggestion Applied",
         copy=False,

@@ -100,6 +100,19 @@ def test_long_promotion_rows_are_bucketed_and_none_in_history_is_said():
     past, future = promo.align(history, long, H)
     assert np.array_equal(past, flags * 0.5)
     assert future[0, 1] == 1.0 and future.sum() == 1.0
+    # periods (first and last day): each week gets the share of its days covered
+    wednesday = days[0, 10] + 2
+    spans = {
+        "items": ["I0", "I1", "I2"],
+        "dates": [wednesday, wednesday, days[0, 0] - 30],
+        "end": [wednesday + 6, wednesday - 1, days[0, 0] + 1],
+        "share": [1.0, 1.0, 0.5],
+    }
+    past, future = promo.align(history, spans, H)
+    assert np.allclose(past[0, 10:12], [5 / 7, 2 / 7])
+    assert np.isclose(past[0].sum(), 1.0)
+    assert past[1].sum() == 0.0  # ends before it starts
+    assert np.isclose(past[2, 0], 0.5 * 2 / 7) and past[2, 1:].sum() == 0
     # only future promotions: nothing to learn from
     model = DemandModel(freq="W", horizon=H)
     only_future = {"items": ["I0"], "dates": [future_day], "share": [1.0]}
