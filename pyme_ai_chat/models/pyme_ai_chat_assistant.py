@@ -120,7 +120,11 @@ class PymeAiChatAssistant(models.AbstractModel):
             if not lang:
                 result["lang"] = engine.detect_language(text)[0]
             return result
-        answer = engine_model.answer(text)
+        try:
+            answer = engine_model.answer(text)
+        except Exception:  # noqa: BLE001 - a visitor gets a person, never a 500
+            _logger.exception("pyme_ai_chat: the chat model could not answer")
+            return result
         # the caller's language (the visitor's, per message) picks the FAQ's
         lang = lang if lang in engine.LANGUAGES else answer["lang"]
         result.update(

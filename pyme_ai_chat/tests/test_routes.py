@@ -1,6 +1,7 @@
 # Copyright 2026 pyme_ai contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import json
+from unittest.mock import patch
 
 from odoo.tests import tagged
 
@@ -49,6 +50,25 @@ class TestRoutes(ChatHttpCase):
             lambda m: m.author == "visitor" and not m.answered
         )
         self.assertEqual(unanswered.body, "¿reparan motores de barcos de pesca?")
+
+    def test_a_failing_model_hands_over_instead_of_a_500(self):
+        """A model that cannot predict (e.g. stored by other code) is logged and
+        the visitor is offered a person."""
+        model_class = type(self.assistant._engine_model(self.company))
+
+        def broken(model, text):
+            raise ValueError("X has 28 features, but the model expects 21")
+
+        with (
+            patch.object(model_class, "answer", broken),
+            self.assertLogs(
+                "odoo.addons.pyme_ai_chat.models.pyme_ai_chat_assistant", "ERROR"
+            ),
+        ):
+            result = self._send("¿a qué hora abren?")
+        self.assertFalse(result["answered"])
+        self.assertTrue(result["handoff"])
+        self.assertIn("persona", result["reply"])
 
     def test_long_message_is_refused_and_not_stored(self):
         result = self._send("a" * 10_000)
