@@ -28,7 +28,9 @@ Few-shot (what a small business writes): 5 variants per intent drawn at random f
 training split (3 draws), ours (learnt threshold, refusals count as misses) against
 TF-IDF + LR trained on the same examples and never refusing; BANKING77's 50 intents
 (with id-oos / ood-oos recall) and Schuster's 12 Spanish intents. Targets: +2 points
-over the baseline, ood-oos recall >= 0.90, id-oos >= 0.70.
+over the baseline, ood-oos recall >= 0.90, id-oos >= 0.70. Printed only: the answer
+accuracy of both models at the threshold refusing 70 % of id-oos, picked on the test
+queries (an oracle), to show what that target costs.
 
 Run: ``python bench/chat.py`` (exit 1 when a quality target fails, 2 when the datasets
 are missing).
@@ -276,6 +278,7 @@ def bench_spanish(lines, failures):
 
 FEW_SHOT = 5
 FEW_SHOT_DRAWS = 3
+ID_OOS_TARGET = 0.70
 
 
 def draw_few(texts, labels, k, seed):
@@ -290,6 +293,12 @@ def draw_few(texts, labels, k, seed):
         picks = rng.choice(len(pool), min(k, len(pool)), replace=False)
         out += [(pool[i], label) for i in picks]
     return out
+
+
+def few_shot_cells(row):
+    """Table cells of a few-shot row (the last two values share one cell)."""
+    cells = ["—" if v != v else f"{v:.3f}" for v in row]
+    return " | ".join([*cells[:-2], f"{cells[-2]} / {cells[-1]}"])
 
 
 def bench_few_shot(lines, failures):
@@ -314,9 +323,10 @@ def bench_few_shot(lines, failures):
     lines.append("")
     lines.append(
         "| set | draw | TF-IDF+LR acc (never refuses) | ours top-1 | ours answer acc "
-        "(refusal = miss) | threshold | id-oos recall | ood-oos recall |"
+        "(refusal = miss) | threshold | id-oos recall | ood-oos recall "
+        "| ours / TF-IDF+LR answer acc at id-oos recall 0.70 (oracle) |"
     )
-    lines.append("|---|---|---|---|---|---|---|---|")
+    lines.append("|---|---|---|---|---|---|---|---|---|")
     for name, (tr_x, tr_y), (te_x, te_y), oos in sets:
         te_y = np.array(te_y)
         rows = []
@@ -324,29 +334,34 @@ def bench_few_shot(lines, failures):
             few = draw_few(tr_x, tr_y, FEW_SHOT, seed)
             model = evaluate(few, random_state=0).model
             pred, _, top = ours_predict(model, te_x)
-            b_pred, _ = Baseline([t for t, _ in few], [y for _, y in few]).predict(te_x)
+            base = Baseline([t for t, _ in few], [y for _, y in few])
+            b_pred, b_conf = base.predict(te_x)
             recalls = [
                 float(np.mean(ours_predict(model, q)[0] == "")) for q in oos
             ] or [float("nan")] * 2
+            # printed only: both models at the threshold refusing 70 % of id-oos
+            # (chosen on the test queries themselves, an oracle)
+            at_id = [float("nan")] * 2
+            if oos:
+                conf = ours_predict(model, te_x)[1]
+                t_ours = np.quantile(ours_predict(model, oos[0])[1], ID_OOS_TARGET)
+                t_base = np.quantile(base.predict(oos[0])[1], ID_OOS_TARGET)
+                at_id = [
+                    float(np.mean((conf > t_ours) & (top == te_y))),
+                    float(np.mean((b_conf > t_base) & (b_pred == te_y))),
+                ]
             row = [
                 float(np.mean(b_pred == te_y)),
                 float(np.mean(top == te_y)),
                 float(np.mean(pred == te_y)),
                 model.threshold_,
                 *recalls,
+                *at_id,
             ]
             rows.append(row)
-            lines.append(
-                f"| {name} | {seed} | "
-                + " | ".join("—" if v != v else f"{v:.3f}" for v in row)
-                + " |"
-            )
+            lines.append(f"| {name} | {seed} | " + few_shot_cells(row) + " |")
         mean = np.mean(rows, axis=0)
-        lines.append(
-            f"| {name} | **mean** | "
-            + " | ".join("—" if v != v else f"{v:.3f}" for v in mean)
-            + " |"
-        )
+        lines.append(f"| {name} | **mean** | " + few_shot_cells(mean) + " |")
         checks = [("accuracy +2 pts over baseline", mean[2] >= mean[0] + 0.02)]
         if oos:
             checks += [("id-oos >= 0.70", mean[4] >= 0.70),
@@ -364,7 +379,21 @@ def bench_few_shot(lines, failures):
         "wordllama's bundled static embeddings (l2_supercat 256-d, mean of "
         "word-piece vectors) + logistic regression 0.675 / 0.722, TF-IDF and "
         "embeddings in one linear SVM 0.654 / 0.672: embeddings adopted (the "
-        "prediction of a small FAQ; mixed with TF-IDF in a large one)."
+        "prediction of a small FAQ; mixed with TF-IDF in a large one). An answer "
+        "needs lexical support too (a content word of the intent, or the TF-IDF "
+        "classifier or nearest variant agreeing: the embeddings alone put an "
+        "off-topic question near some intent); on these draws it cost 0.000 / 0.015 "
+        "of answer accuracy (English / Spanish)."
+    )
+    lines.append("")
+    lines.append(
+        "id-oos (banking questions of intents the FAQ lacks) at 0.70 is out of reach "
+        "with 5 variants per intent: the last column refuses 70 % of them (threshold "
+        "picked on the test queries, an oracle); ours keeps far more right answers "
+        "than TF-IDF+LR there, but not the never-refusing baseline's accuracy + 2 "
+        "points. A gradient-boosted model of the same features fitted on BANKING77's "
+        "validation split separates right answers from id-oos no better (AUC 0.79 "
+        "against our meta-model's 0.82): the features, not the threshold, limit it."
     )
     lines.append("")
 
