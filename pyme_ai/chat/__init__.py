@@ -19,4 +19,4 @@ from .data import (
 )
 from .lang import LANG_MIN_CONFIDENCE, LANGUAGES, detect_language
 from .model import ChatModel, answer_metrics, choose_threshold, evaluate
-from .text import fold, normalize, search_terms, stem
+from .text import fold, normalize, search_terms, singulars, stem

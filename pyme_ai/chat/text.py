@@ -234,3 +234,14 @@ def search_terms(text, lang=None, *, keep_accents=False, min_length=3, limit=8):
         if len(terms) >= limit:
             break
     return list(terms.values())
+
+
+def singulars(word):
+    """Singular forms of a Spanish or English plural, to look names up with
+    ("sillas" -> ``["silla"]``, "boxes" -> ``["boxe", "box"]``; none for "mesa")."""
+    forms = []
+    if len(word) > 3 and word.endswith("s"):
+        forms.append(word[:-1])
+        if len(word) > 4 and word.endswith("es"):
+            forms.append(word[:-2])
+    return forms

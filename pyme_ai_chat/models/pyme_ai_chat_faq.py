@@ -15,7 +15,7 @@ from odoo import api, fields, models
 from odoo.osv import expression
 from odoo.tools import format_amount, format_date
 
-from pyme_ai.chat import search_terms
+from pyme_ai.chat import search_terms, singulars
 from pyme_ai.chat.intents import rank_products, weekday_in
 from pyme_ai.chat.replies import company_answer, day_answer, stock_line
 
@@ -97,29 +97,25 @@ class PymeAiChatFaq(models.Model):
         return self.answer
 
     def _website_products(self, terms, typed, website, limit=MAX_PRODUCTS):
-        """Sellable products named by ``terms``, best match first; on a website
-        with the shop only those published on it."""
+        """Sellable products named by ``terms`` (or their singulars), best match
+        first; on a website with the shop only those published on it."""
         if "product.template" not in self.env or not terms:
             return (
                 self.env["product.template"] if "product.template" in self.env else []
             )
         Product = self.env["product.template"].sudo()
         company = (website.company_id if website else None) or self.company_id
-        domain = [
-            ("sale_ok", "=", True),
-            ("company_id", "in", [company.id, False]),
-        ]
+        domain = [("sale_ok", "=", True), ("company_id", "in", [company.id, False])]
         if "is_published" in Product._fields:
             domain.append(("is_published", "=", True))
             if website and "website_id" in Product._fields:
                 domain.append(("website_id", "in", [website.id, False]))
-        names = expression.OR(
-            [
-                [("name", "ilike", form)]
-                for term, word in zip(terms, typed, strict=True)
-                for form in dict.fromkeys((term, word))
-            ]
+        forms = dict.fromkeys(
+            form
+            for term, word in zip(terms, typed, strict=True)
+            for form in (term, word, *singulars(term), *singulars(word))
         )
+        names = expression.OR([[("name", "ilike", form)] for form in forms])
         products = Product.with_context(lang=self._odoo_lang()).search(
             expression.AND([domain, names]), limit=50
         )

@@ -96,5 +96,11 @@ class TestCapability(ChatFixtures, TransactionCase):
         self.assertNotIn(sofa.name, answer)
         # typed with an accent, stored without: still found
         self.assertIn(sofa.name, faq._answer_text("¿Cuánto cuesta el sofá?"))
+        # a plural finds the singular name, the head noun first
+        heater = Product.create(dict(values, name="Calefactor de oficina"))
+        chair = Product.create(dict(values, name="Silla ergonómica", list_price=90.0))
+        answer = faq._answer_text("¿Cuánto cuestan las sillas de oficina?")
+        self.assertIn(chair.name, answer)
+        self.assertLess(answer.index(chair.name), answer.index(heater.name))
         # nothing named: the FAQ's own answer
         self.assertEqual(faq._answer_text("¿Cuánto cuesta?"), faq.answer)
