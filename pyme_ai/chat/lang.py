@@ -157,12 +157,21 @@ def _word_evidence(word):
 
 
 def language_scores(text):
-    """Log-odds that ``text`` is Spanish rather than English (0 = no evidence)."""
+    """Log-odds that ``text`` is Spanish rather than English (0 = no evidence).
+
+    Letter patterns alone need two unknown words: "aaa" or "ok" is no evidence.
+    """
     raw = str(text).casefold()
     score = _MARK_WEIGHT if any(ch in _ES_MARKS for ch in raw) else 0.0
+    known, unknown = bool(score), 0
     for word in normalize(raw).split():
-        score += _word_evidence(word)
-    return score
+        if len(word) < 2:  # "a" is both languages' ("aaa" folds to it)
+            continue
+        known = known or word in _ES_WORDS or word in _EN_WORDS
+        evidence = _word_evidence(word)
+        unknown += bool(evidence) and word not in _ES_WORDS and word not in _EN_WORDS
+        score += evidence
+    return score if known or unknown >= 2 else 0.0
 
 
 def detect_language(text, default="es"):

@@ -4,7 +4,7 @@ import pytest
 
 from pyme_ai.base import PymeAiError
 from pyme_ai.chat import detect_language, fold, normalize, search_terms, stem
-from pyme_ai.chat.text import STOPWORDS, STOPWORDS_EN, STOPWORDS_ES, stems
+from pyme_ai.chat.text import STOPWORDS, STOPWORDS_EN, STOPWORDS_ES, singulars, stems
 
 
 @pytest.mark.parametrize(
@@ -140,3 +140,25 @@ def test_search_terms_per_language():
 def test_fold_only_lowercases_and_strips_accents():
     assert fold("Sofá CAMA Ñandú") == "sofa cama nandu"
     assert fold("Silla") == "silla"
+
+
+@pytest.mark.parametrize(
+    ("word", "forms"),
+    [
+        ("sillas", ["silla"]),
+        ("lámparas", ["lámpara"]),
+        ("escritorios", ["escritorio"]),
+        ("boxes", ["boxe", "box"]),
+        ("mesa", []),
+        ("gas", []),
+    ],
+)
+def test_singulars(word, forms):
+    assert singulars(word) == forms
+
+
+@pytest.mark.parametrize("text", ["aaa", "ok", "jajaja", "a", "?"])
+def test_no_word_of_either_language_keeps_the_default(text):
+    """A Spanish conversation is not switched to English by "aaa" (issue #13)."""
+    for default in ("es", "en"):
+        assert detect_language(text, default=default) == (default, 0.5)
