@@ -83,7 +83,7 @@ def _phone_country(number):
     a national or missing number. (Odoo's own ``phone_state`` says if it is valid.)"""
     if not number:
         return None
-    digits = "".join(ch for ch in number if ch.isdigit() or ch == "+")
+    digits = "".join(ch for ch in number[:12] if ch.isdigit() or ch == "+")
     if digits.startswith("+"):
         digits = digits[1:]
     elif digits.startswith("00"):
@@ -873,11 +873,10 @@ class PymeAiLeadScoring(models.AbstractModel):
         scored = engine_model.explain(table)
         # a lead's first score by a new model is a new baseline: its trend (and a
         # deal's "score fell") follows changes of the lead, not of the model
-        other_model = self._ai_scored_by_other_model(ids, ai_model)
-        old = [
-            0 if lead_id in other_model else (score or 0)
-            for lead_id, score in zip(ids, state["ai_score"], strict=True)
-        ]
+        old = [score or 0 for score in state["ai_score"]]
+        scored_ids = [i for i, score in zip(ids, old, strict=True) if score]
+        other = self._ai_scored_by_other_model(scored_ids, ai_model)
+        old = [0 if i in other else score for i, score in zip(ids, old, strict=True)]
         trends = engine.score_trend(old, scored["score"])
         values = [
             (
@@ -953,7 +952,7 @@ class PymeAiLeadScoring(models.AbstractModel):
                            ai_score_previous = v.previous, ai_score_trend = v.trend,
                            ai_score_date = %(now)s, ai_needs_scoring = FALSE
                       FROM pyme_ai_lead_score_batch v
-                     WHERE l.id = v.id
+                     WHERE l.id = v.id AND l.id BETWEEN %(low)s AND %(high)s
                        AND (l.ai_score IS DISTINCT FROM v.score
                             OR l.ai_tier IS DISTINCT FROM v.tier
                             OR l.ai_reasons IS DISTINCT FROM v.reasons)
@@ -971,6 +970,8 @@ class PymeAiLeadScoring(models.AbstractModel):
                 now=now,
                 model=ai_model.id,
                 uid=self.env.uid,
+                low=min(row[0] for row in values),  # the batch read by primary key
+                high=max(row[0] for row in values),
             )
         )
         if flagged:
