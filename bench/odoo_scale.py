@@ -252,13 +252,17 @@ def child(args):
             if args.child == "A":
                 vacuum(args.db)
             started, cpu, db_cpu = time.monotonic(), own_cpu(), backend_cpu(cr)
-            calls = 0
+            calls, left = 0, None
             while True:
                 scoring._cron_ai_apply()
                 cr.commit()
                 calls += 1
-                if not scoring._ai_count_pending(ai_model):
+                pending = scoring._ai_count_pending(ai_model)
+                if not pending:
                     break
+                if left is not None and pending >= left:
+                    fail("scoring makes no progress (model refused? --train-only)")
+                left = pending
             out["calls"] = calls
         elif args.child == "B":
             vacuum(args.db)
