@@ -125,8 +125,8 @@ _NUMBER_WORDS = {
 
 def sales_request(text):
     """``{"kind", "quantity", "product"}`` for a quote, order or availability request,
-    else None. ``product``: the words naming it, as written but accent-folded
-    ("sillas de oficina" -> "sillas oficina"), None when not said."""
+    else None. ``product``: the words naming it, lowercase as written ("Sillas
+    ergonómicas de oficina" -> "sillas ergonómicas oficina"), None when not said."""
     folded = fold(text or "")
     kind = next((k for k, rx in _SALES_RE if rx.search(folded)), None)
     if kind is None:
@@ -142,7 +142,7 @@ def sales_request(text):
                 break
     terms = [
         t
-        for t in search_terms(folded)
+        for t in search_terms(text or "", keep_accents=True)
         if normalize(t) not in _SALES_WORDS
         and normalize(t) not in _NUMBER_WORDS
         and not t.isdigit()

@@ -53,6 +53,10 @@ def test_small_talk(text, kind):
             "necesito un presupuesto",
             {"kind": "quote", "quantity": None, "product": None},
         ),
+        (  # the lead reads the product as the visitor wrote it, accents kept
+            "Quiero un presupuesto para 20 Sillas Ergonómicas",
+            {"kind": "quote", "quantity": 20, "product": "sillas ergonómicas"},
+        ),
     ],
 )
 def test_sales_request(text, expected):
