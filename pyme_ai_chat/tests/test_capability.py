@@ -100,7 +100,7 @@ class TestCapability(ChatFixtures, TransactionCase):
         heater = Product.create(dict(values, name="Calefactor de oficina"))
         chair = Product.create(dict(values, name="Silla ergonómica", list_price=90.0))
         answer = faq._answer_text("¿Cuánto cuestan las sillas de oficina?")
-        self.assertIn(chair.name, answer)
-        self.assertLess(answer.index(chair.name), answer.index(heater.name))
+        self.assertIn(chair.name, answer.splitlines()[0])
+        self.assertNotIn(heater.name, answer.splitlines()[0])
         # nothing named: the FAQ's own answer
         self.assertEqual(faq._answer_text("¿Cuánto cuesta?"), faq.answer)

@@ -8,6 +8,8 @@ from odoo.tools import mute_logger
 
 from odoo.addons.pyme_ai_base.tests.common import make_users
 
+from pyme_ai.leads import TREND_DELTA
+
 from .common import LeadScoringCase
 
 LOGGER = "odoo.addons.pyme_ai_base.models.pyme_ai_capability"
@@ -58,9 +60,13 @@ class TestLeadScoring(LeadScoringCase):
         lead.write({"source_id": self.source_web.id, "expected_revenue": 9000})
         self.assertTrue(lead.ai_needs_scoring)
         self.scoring._cron_ai_apply()
-        self.assertGreater(lead.ai_score, first)
+        rise = lead.ai_score - first
+        self.assertGreater(rise, 0)
         self.assertEqual(lead.ai_score_previous, first)
-        self.assertEqual(lead.ai_score_trend, "rising")
+        # how far it rises depends on the other addons' features in the database
+        self.assertEqual(
+            lead.ai_score_trend, "rising" if rise >= TREND_DELTA else "stable"
+        )
         self.assertEqual(len(lead.ai_score_history_ids), 2)
 
     def test_tiers_follow_the_win_rate_and_show_in_settings(self):

@@ -241,7 +241,9 @@ class TestReportNotices(PipelineCase):
         leads[3:].action_set_lost()
         insights = self._open("pyme_ai_insight_action_open")
         self.assertNotIn("Los hallazgos necesitan", insights["help"])
-        static = self.env["ir.actions.act_window"]._for_xml_id(
-            "pyme_ai_crm_pipeline.pyme_ai_insight_action"
+        static = (
+            self.env["ir.actions.act_window"]
+            .with_context(lang="es_ES")
+            ._for_xml_id("pyme_ai_crm_pipeline.pyme_ai_insight_action")
         )
         self.assertEqual(str(insights["help"]), str(static["help"]))
