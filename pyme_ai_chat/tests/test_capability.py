@@ -98,9 +98,10 @@ class TestCapability(ChatFixtures, TransactionCase):
         self.assertIn(sofa.name, faq._answer_text("¿Cuánto cuesta el sofá?"))
         # a plural finds the singular name, the head noun first
         heater = Product.create(dict(values, name="Calefactor de oficina"))
-        chair = Product.create(dict(values, name="Silla ergonómica", list_price=90.0))
+        Product.create(dict(values, name="Silla ergonómica", list_price=90.0))
         answer = faq._answer_text("¿Cuánto cuestan las sillas de oficina?")
-        self.assertIn(chair.name, answer.splitlines()[0])
+        # (a database with Odoo's demo data also has "Silla de oficina")
+        self.assertIn("Silla", answer.splitlines()[0])
         self.assertNotIn(heater.name, answer.splitlines()[0])
         # nothing named: the FAQ's own answer
         self.assertEqual(faq._answer_text("¿Cuánto cuesta?"), faq.answer)

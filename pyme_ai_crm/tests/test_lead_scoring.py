@@ -193,8 +193,8 @@ class TestLeadScoring(LeadScoringCase):
 
     def test_new_model_rescores_every_open_lead(self):
         self._create_history(40, 40)
+        lead = self._open_lead(web=True, revenue=8000)  # both trainings see it
         self.scoring._ai_train()
-        lead = self._open_lead(web=True, revenue=8000)
         self.scoring._cron_ai_apply()
         self.assertFalse(lead.ai_needs_scoring)
         history = len(lead.ai_score_history_ids)
