@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from .text import fold, normalize, search_terms
+from .text import fold, normalize, search_terms, singulars
 
 __all__ = ["rank_products", "sales_request", "small_talk", "weekday_in"]
 
@@ -190,7 +190,7 @@ def rank_products(terms, names):
         tokens = normalize(name).split()
         score = 0.0
         for term in terms:
-            singular = {term, term.rstrip("s"), re.sub(r"es$", "", term)}
+            singular = {term, *singulars(term)}
             if any(tok in singular or tok.rstrip("s") in singular for tok in tokens):
                 score += 1.0
             elif any(term in tok for tok in tokens):
