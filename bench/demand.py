@@ -73,6 +73,16 @@ SYNTHETIC_WEEKS = 208
 SYNTHETIC_HORIZON = 12
 
 
+def check(ok, text):
+    """Print a PASS/FAIL line; 1 when the target is missed."""
+    print(f"{'PASS' if ok else 'FAIL'}: {text}")
+    return int(not ok)
+
+
+def covered(coverage):
+    return COVERAGE_RANGE[0] <= coverage <= COVERAGE_RANGE[1]
+
+
 def class_table(report):
     """Per demand class (ADI/CV² of the training history): items, coverage of the
     0.9 cumulative quantile, RMSSE of the choice and of the best single method."""
@@ -104,17 +114,14 @@ def judge_classes(label, rows):
             )
             continue
         cov = choice["coverage_0.9"]
-        ok = COVERAGE_RANGE[0] <= cov <= COVERAGE_RANGE[1]
-        failures += not ok
-        print(
-            f"{'PASS' if ok else 'FAIL'}: {label} / {code}: 0.9 quantile covers "
-            f"{cov:.1%} (target 87-93 %)"
+        failures += check(
+            covered(cov),
+            f"{label} / {code}: 0.9 quantile covers {cov:.1%} (target 87-93 %)",
         )
-        ok = choice["rmsse"] <= best["rmsse"] + 1e-9
-        failures += not ok
-        print(
-            f"{'PASS' if ok else 'FAIL'}: {label} / {code}: RMSSE {choice['rmsse']:.4f}"
-            f" <= best single method {best_name} {best['rmsse']:.4f}"
+        failures += check(
+            choice["rmsse"] <= best["rmsse"] + 1e-9,
+            f"{label} / {code}: RMSSE {choice['rmsse']:.4f}"
+            f" <= best single method {best_name} {best['rmsse']:.4f}",
         )
     return failures
 
@@ -149,14 +156,11 @@ def synthetic():
         )
         per_class[kind] = class_table(report)
         cov = choice["coverage_0.9"]
-        ok = COVERAGE_RANGE[0] <= cov <= COVERAGE_RANGE[1]
-        failures += not ok
-        print(f"{'PASS' if ok else 'FAIL'}: set {kind}: 0.9 quantile covers {cov:.1%}")
-        ok = choice["rmsse"] <= best["rmsse"] + 1e-9
-        failures += not ok
-        print(
-            f"{'PASS' if ok else 'FAIL'}: set {kind}: RMSSE {choice['rmsse']:.4f} <= "
-            f"{best_name} {best['rmsse']:.4f}"
+        failures += check(covered(cov), f"set {kind}: 0.9 quantile covers {cov:.1%}")
+        failures += check(
+            choice["rmsse"] <= best["rmsse"] + 1e-9,
+            f"set {kind}: RMSSE {choice['rmsse']:.4f} <= "
+            f"{best_name} {best['rmsse']:.4f}",
         )
     print("\n" + "\n".join(summary))
     for kind, (table, __) in per_class.items():
@@ -205,27 +209,21 @@ def promotions():
         )
         out[uplift] = a, b, rep
     print("\n".join(lines) + "\n")
-    failures = 0
     a, b, rep = out[True]
-    ok = rep["status"] == "used" and b["rmsse"] < a["rmsse"]
-    failures += not ok
-    print(
-        f"{'PASS' if ok else 'FAIL'}: planted uplift: promotions {rep['status']}, "
-        f"RMSSE {a['rmsse']:.4f} -> {b['rmsse']:.4f}"
+    failures = check(
+        rep["status"] == "used" and b["rmsse"] < a["rmsse"],
+        f"planted uplift: promotions {rep['status']}, "
+        f"RMSSE {a['rmsse']:.4f} -> {b['rmsse']:.4f}",
     )
-    cov = b["coverage_0.9"]
-    ok = COVERAGE_RANGE[0] <= cov <= COVERAGE_RANGE[1]
-    failures += not ok
-    print(
-        f"{'PASS' if ok else 'FAIL'}: planted uplift with promotions: 0.9 quantile "
-        f"covers {cov:.1%}"
+    failures += check(
+        covered(b["coverage_0.9"]),
+        f"planted uplift with promotions: 0.9 quantile covers {b['coverage_0.9']:.1%}",
     )
     a, b, rep = out[False]
-    ok = rep["status"] != "used" and abs(b["rmsse"] - a["rmsse"]) < 1e-12
-    failures += not ok
-    print(
-        f"{'PASS' if ok else 'FAIL'}: noise flags: promotions {rep['status']} (not "
-        f"used), RMSSE {a['rmsse']:.4f} -> {b['rmsse']:.4f} (no loss)"
+    failures += check(
+        rep["status"] != "used" and abs(b["rmsse"] - a["rmsse"]) < 1e-12,
+        f"noise flags: promotions {rep['status']} (not "
+        f"used), RMSSE {a['rmsse']:.4f} -> {b['rmsse']:.4f} (no loss)",
     )
     print("INFO: the car parts set has no promotions (nothing to use or report)")
     return failures
@@ -254,19 +252,15 @@ def carparts():
     failures = judge_classes("car parts", rows)
     choice = report["choice"]["rmsse"]
     for name, row in report["methods"].items():
-        ok = choice < row["rmsse"]
-        failures += not ok
-        print(
-            f"{'PASS' if ok else 'FAIL'}: per-item choice RMSSE {choice:.4f} < {name} "
-            f"{row['rmsse']:.4f}"
+        failures += check(
+            choice < row["rmsse"],
+            f"per-item choice RMSSE {choice:.4f} < {name} {row['rmsse']:.4f}",
         )
     cov = report["choice"]["coverage_0.9"]
-    ok = COVERAGE_RANGE[0] <= cov <= COVERAGE_RANGE[1]
-    failures += not ok
-    print(
-        f"{'PASS' if ok else 'FAIL'}: 0.9 cumulative quantile covers {cov:.1%} "
-        "of outcomes "
-        f"(target {COVERAGE_RANGE[0]:.0%}-{COVERAGE_RANGE[1]:.0%})"
+    failures += check(
+        covered(cov),
+        f"0.9 cumulative quantile covers {cov:.1%} of outcomes "
+        f"(target {COVERAGE_RANGE[0]:.0%}-{COVERAGE_RANGE[1]:.0%})",
     )
     return failures
 
