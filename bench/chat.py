@@ -16,13 +16,19 @@ and our pooled OOS recall both above the baseline's at that threshold; Spanish P
 needs a higher top-1 accuracy (no OOS there, so the baseline's best threshold is "never
 refuse"). Issue #13's absolute targets with all training data are checked too:
 BANKING77-OOS in-scope accuracy >= 0.85 with pooled OOS recall >= 0.90, Schuster es
-answer accuracy (refusals count as errors) >= 0.96.
+answer accuracy (refusals count as errors) >= 0.96. That target is checked twice: with
+the in-scope train split only, and with all of the set's training data (the id-oos train
+split added as labelled out-of-scope lines, intent None). INFO lines give the in-scope
+accuracy at the threshold refusing 90 % of the pooled OOS test queries picked on the
+test set itself (an oracle): no threshold rule can do better with these confidences.
 
-Speed (one core: thread pools are pinned to 1): median and p95 latency of 1000 single
-``answer`` calls, and the full training time (threshold tuning included) on ~15k
+Speed (one core: thread pools are pinned to 1): after 50 warm-up calls, 5 rounds of
+1000 single ``answer`` calls; the line reports the median over rounds of each round's
+median and p95 (and the rounds' p95 range), so one burst of load from another process
+does not decide it. Also the full training time (threshold tuning included) on ~15k
 examples (BANKING77 train+valid, its id-oos train queries under their original intents,
-and the Spanish train+eval). Targets: p95 < 10 ms per answer, < 60 s training; printed,
-not asserted (the machine is shared: rerun when the load average is high).
+and the Spanish train+eval). Targets: p95 < 10 ms per answer (a FAIL line counts),
+< 60 s training (printed).
 
 Few-shot (what a small business writes): 5 variants per intent drawn at random from the
 training split (3 draws), ours (learnt threshold, refusals count as misses) against
@@ -190,6 +196,8 @@ def bench_banking(lines, failures):
         f"{np.mean(top == te_y):.3f} | {o_acc:.3f} | {o_id:.3f} | {o_ood:.3f} | "
         f"{o_pooled:.3f} |"
     )
+    with_oos = banking_with_oos_lines(te_x, te_y, id_te, ood_te, failures)
+    lines.append(with_oos[0])
     for label, t in (
         ("best on test (oracle)", t_test),
         ("best on valid", t_valid),
@@ -217,6 +225,14 @@ def bench_banking(lines, failures):
     )
     if not ok:
         failures.append("banking77-oos target 0.85 @ 0.90")
+    lines += with_oos[1:]
+    ceiling = oracle_at_recall(top, conf, te_y, [conf_id, conf_ood])
+    lines.append(
+        f"INFO banking77-oos, in-scope training data only: at the threshold refusing "
+        f"{TARGET_POOLED:.0%} of the pooled OOS test queries (picked on the test set, "
+        f"an oracle) our in-scope acc is {ceiling:.3f}; top-1 (never refusing) is "
+        f"{np.mean(top == te_y):.3f}"
+    )
     m = result.metrics
     lines.append(
         f"(training-time estimate from held-out variants/intents: in-scope acc "
@@ -228,6 +244,52 @@ def bench_banking(lines, failures):
     )
     lines.append("")
     return model, te_x
+
+
+TARGET_ACC, TARGET_POOLED = 0.85, 0.90
+
+
+def oracle_at_recall(top, conf, truth, oos_conf, recall=TARGET_POOLED):
+    """In-scope accuracy at the lowest threshold refusing ``recall`` of the pooled OOS
+    queries, picked on those test queries themselves (an oracle: printed only)."""
+    pooled = np.sort(np.concatenate(oos_conf))
+    t = pooled[min(int(np.ceil(recall * len(pooled))) - 1, len(pooled) - 1)]
+    return float(np.mean((conf > t) & (top == truth)))
+
+
+def banking_with_oos_lines(te_x, te_y, id_te, ood_te, failures):
+    """All of BANKING77-OOS's training data: the in-scope train split plus its id-oos
+    train split as labelled out-of-scope lines (intent None: a class of the
+    classifiers and negatives of the threshold, never an answer)."""
+    tr_x, tr_y = read_split(BANKING / "train")
+    io_x, _ = read_split(BANKING / "id-oos" / "train")
+    examples = list(zip(tr_x, tr_y, strict=True)) + [(t, None) for t in io_x]
+    model = evaluate(examples, random_state=0).model
+    pred, conf, top = ours_predict(model, te_x)
+    _, c_id, _ = ours_predict(model, id_te)
+    _, c_ood, _ = ours_predict(model, ood_te)
+    acc = float(np.mean(pred == te_y))
+    r_id, r_ood = (
+        float(np.mean(c_id < model.threshold_)),
+        float(np.mean(c_ood < model.threshold_)),
+    )
+    pooled = float(np.mean(np.r_[c_id, c_ood] < model.threshold_))
+    ceiling = oracle_at_recall(top, conf, te_y, [c_id, c_ood])
+    ok = acc >= TARGET_ACC and pooled >= TARGET_POOLED
+    if not ok:
+        failures.append("banking77-oos (+ id-oos train) target 0.85 @ 0.90")
+    return [
+        f"| pyme_ai.chat + the {len(io_x)} id-oos train queries as labelled "
+        f"out-of-scope lines | {model.threshold_:.3f} (learnt on train only) | "
+        f"{np.mean(top == te_y):.3f} | {acc:.3f} | {r_id:.3f} | {r_ood:.3f} | "
+        f"{pooled:.3f} |",
+        f"{'PASS' if ok else 'FAIL'} banking77-oos target with all training data "
+        f"(+ id-oos train as labelled out-of-scope): in-scope acc {acc:.3f} (>= 0.85) "
+        f"at pooled OOS recall {pooled:.3f} (>= 0.90)",
+        f"INFO banking77-oos + id-oos train: at the oracle threshold refusing "
+        f"{TARGET_POOLED:.0%} of the pooled OOS test queries our in-scope acc is "
+        f"{ceiling:.3f}; top-1 (never refusing) is {np.mean(top == te_y):.3f}",
+    ]
 
 
 def bench_spanish(lines, failures):
@@ -398,19 +460,38 @@ def bench_few_shot(lines, failures):
     lines.append("")
 
 
-def latency(model, queries, n=1000):
+LATENCY_ROUNDS = 5
+LATENCY_WARMUP = 50
+
+
+def latency(model, queries, n=1000, rounds=LATENCY_ROUNDS):
+    """Median and p95 (ms) of ``n`` single ``answer`` calls, after ``LATENCY_WARMUP``
+    calls, in each of ``rounds`` rounds: ``(median of the medians, median of the p95s,
+    lowest p95, highest p95, n)``. The median over rounds keeps one burst of load from
+    another process on a shared machine from deciding the line."""
     queries = [q for q in queries if q.strip()][:n]
-    model.answer(queries[0])  # warm-up
-    times = []
-    for q in queries:
-        started = time.perf_counter()
+    for q in queries[:LATENCY_WARMUP]:
         model.answer(q)
-        times.append(time.perf_counter() - started)
-    times = np.array(times) * 1000
-    return float(np.median(times)), float(np.percentile(times, 95)), len(times)
+    medians, p95s = [], []
+    for _ in range(rounds):
+        times = []
+        for q in queries:
+            started = time.perf_counter()
+            model.answer(q)
+            times.append(time.perf_counter() - started)
+        times = np.array(times) * 1000
+        medians.append(float(np.median(times)))
+        p95s.append(float(np.percentile(times, 95)))
+    return (
+        float(np.median(medians)),
+        float(np.median(p95s)),
+        min(p95s),
+        max(p95s),
+        len(queries),
+    )
 
 
-def bench_speed(lines, banking_model, queries):
+def bench_speed(lines, failures, banking_model, queries):
     texts, labels = [], []
     for split in ("train", "valid"):
         x, y = read_split(BANKING / split)
@@ -435,11 +516,15 @@ def bench_speed(lines, banking_model, queries):
         f"(threshold tuning included) | {train_s:.1f} s | < 60 s |"
     )
     for name, model in (("BANKING77 model", banking_model), ("15k model", big.model)):
-        med, p95, n = latency(model, queries)
+        med, p95, low, high, n = latency(model, queries)
         lines.append(
-            f"| answer latency, {name} ({n} single calls) | median {med:.2f} ms, "
-            f"p95 {p95:.2f} ms | p95 < 10 ms ({'PASS' if p95 < 10 else 'FAIL'}) |"
+            f"| answer latency, {name} ({LATENCY_ROUNDS} rounds of {n} single calls "
+            f"after {LATENCY_WARMUP} warm-up calls; median of the rounds) | median "
+            f"{med:.2f} ms, p95 {p95:.2f} ms (rounds' p95 {low:.2f}–{high:.2f}) "
+            f"| p95 < 10 ms ({'PASS' if p95 < 10 else 'FAIL'}) |"
         )
+        if p95 >= 10:
+            failures.append(f"latency p95 {name}")
     lines.append("")
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     lines.append(
@@ -460,7 +545,7 @@ def main():
     bench_few_shot(lines, failures)
     banking_model, queries = bench_banking(lines, failures)
     bench_spanish(lines, failures)
-    bench_speed(lines, banking_model, queries)
+    bench_speed(lines, failures, banking_model, queries)
     print("\n".join(lines))
     if failures:
         print(f"\nFAIL: {', '.join(failures)}")

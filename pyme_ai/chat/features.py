@@ -53,9 +53,15 @@ FEATURE_NAMES = (
     "content_known", "content_intent",
     "svc_p_at_pred", "emb_p1", "emb_margin", "emb_p_at_pred",
     "emb_knn_max", "emb_knn_pred", "emb_centroid",
+    "oos_svc", "oos_emb", "oos_knn",
 )  # fmt: skip
 #: The embedding features (zeros when the scorer has no embedding view).
-EMBEDDING_FEATURES = FEATURE_NAMES[FEATURE_NAMES.index("emb_p1") :]
+EMBEDDING_FEATURES = FEATURE_NAMES[
+    FEATURE_NAMES.index("emb_p1") : FEATURE_NAMES.index("emb_centroid") + 1
+]
+#: Features of the labelled out-of-scope class (zeros without such examples): its
+#: probability in each classifier, the embedding cosine to the nearest such example.
+OOS_FEATURES = ("oos_svc", "oos_emb", "oos_knn")
 
 
 def embedding_mix(variants):
@@ -105,10 +111,30 @@ def _softmax(scores, temperature):
     return e / e.sum(axis=1, keepdims=True)
 
 
+def _knn_index(vectors):
+    """Stored variants' unit vectors for ``cosines``: rows x dims, float32 (half the
+    memory read per answer: with 15k variants that read is most of its time)."""
+    return np.ascontiguousarray(vectors, dtype=np.float32)
+
+
+def cosines(vectors, index):
+    """``(len(vectors), rows)`` float64 cosines to every row of a ``_knn_index``.
+
+    One matrix-vector product per query, so a query gets the same values alone or in
+    a batch (a float32 matrix product would round differently by batch shape)."""
+    out = np.empty((len(vectors), index.shape[0]))
+    for i, v in enumerate(np.asarray(vectors, dtype=index.dtype)):
+        out[i] = index @ v
+    return out
+
+
 class Scorer:
     """Vectoriser + classifiers + nearest-variant index for one set of intents.
 
-    ``fit`` takes texts and integer intent codes ``0..n_intents-1`` (all present).
+    ``fit`` takes texts and integer intent codes ``0..n_intents-1`` (all present), and
+    optionally ``oos_texts``: questions the FAQ must not answer. Those are one more
+    class of the classifiers (never predicted: only its probability is a feature), not
+    part of the nearest-variant index, the centroids or the known words.
     """
 
     def __init__(self, random_state=0, use_embeddings=None):
@@ -116,14 +142,20 @@ class Scorer:
         #: None = whenever the ``wordllama`` package is installed
         self.use_embeddings = use_embeddings
 
-    def fit(self, texts, codes):
+    def fit(self, texts, codes, oos_texts=()):
         codes = np.asarray(codes)
         order = np.argsort(codes, kind="stable")
         texts = [texts[i] for i in order]
         codes = codes[order]
         self.n_intents = int(codes.max()) + 1
+        oos_texts = list(oos_texts)
+        self.n_oos = len(oos_texts)
+        n_in = len(texts)
+        # the labelled out-of-scope questions are class ``n_intents``, after the rest
+        all_codes = np.r_[codes, np.full(self.n_oos, self.n_intents)].astype(int)
         union = make_vectorizer()
-        matrix = union.fit_transform(texts)
+        full = union.fit_transform(texts + oos_texts)
+        matrix = full[:n_in]
         # nearest-variant index: features x rows, rows grouped by intent
         index = matrix.T.tocsr()
         self.starts = np.searchsorted(codes, np.arange(self.n_intents))
@@ -139,10 +171,10 @@ class Scorer:
             random_state=self.random_state,
         )
         # keep only the weights, transposed and contiguous: sparse @ dense is then fast
-        linear = [_linear_weights(clf.fit(matrix, codes)) for clf in (svc, sgd)]
+        linear = [_linear_weights(clf.fit(full, all_codes)) for clf in (svc, sgd)]
         self.intercepts = [b for _, b in linear]
         self.temperatures = [
-            TEMPERATURE * max(float(np.median((matrix @ w + b).max(axis=1))), 1e-3)
+            TEMPERATURE * max(float(np.median((full @ w + b).max(axis=1))), 1e-3)
             for w, b in linear
         ]
         # at answer time each block (char, word) is used on its own: no FeatureUnion
@@ -162,31 +194,40 @@ class Scorer:
             )
             start = stop
         word = union.transformer_list[1][1]
-        self.idf = {term: float(word.idf_[i]) for term, i in word.vocabulary_.items()}
-        self.max_idf = float(word.idf_.max())
         self.intent_words = [set() for _ in range(self.n_intents)]
         for text, code in zip(texts, codes, strict=True):
             self.intent_words[code].update(stems(text))
+        # known words are the FAQ's own, not those of its out-of-scope examples
+        seen = set().union(*self.intent_words)
+        self.idf = {
+            term: float(word.idf_[i])
+            for term, i in word.vocabulary_.items()
+            if not self.n_oos or all(t in seen for t in term.split())
+        }
+        self.max_idf = float(word.idf_.max())
         use = self.use_embeddings
         self.embedded = embeddings.available() if use is None else bool(use)
         if self.embedded:
-            self._fit_embeddings(texts, codes, members)
+            self._fit_embeddings(texts + oos_texts, all_codes, members)
         return self
 
     def _fit_embeddings(self, texts, codes, members):
-        vectors = embeddings.embed(texts)
+        all_vectors = embeddings.embed(texts)
+        n_in = members.shape[0]
+        vectors = all_vectors[:n_in]
+        self.emb_oos_index = _knn_index(all_vectors[n_in:])
         lr = LogisticRegression(C=EMBEDDING_C, max_iter=3000)
-        lr.fit(vectors, codes)
+        lr.fit(all_vectors, codes)
         weights, intercept = _linear_weights(lr)
         if lr.coef_.shape[0] == 1:  # softmax of (-z/2, z/2) is the sigmoid of z
             weights, intercept = weights / 2, intercept / 2
         # float64 at answer time: a batch and single calls give the same confidences
         self.emb_weights = weights.astype(np.float64)
         self.emb_intercept = intercept.astype(np.float64)
-        self.emb_index = np.ascontiguousarray(vectors.T)  # dims x rows
+        self.emb_index = _knn_index(vectors)
         sums = np.asarray(members.T @ vectors)
         self.emb_centroids = np.ascontiguousarray(l2_normalize(sums).T)
-        counts = np.bincount(codes, minlength=self.n_intents)
+        counts = np.bincount(codes[:n_in], minlength=self.n_intents)
         self.mix = embedding_mix(float(np.median(counts)))
 
     def transform(self, texts):
@@ -208,14 +249,23 @@ class Scorer:
         """``(predicted intent codes, feature rows)`` for ``texts``."""
         mats = self.transform(texts)
         rows = np.arange(len(texts))
-        d_svc = self._decisions(mats, 0)
-        d_sgd = self._decisions(mats, 1)
+        n, has_oos = self.n_intents, getattr(self, "n_oos", 0) > 0
+        d_full = self._decisions(mats, 0)
+        d_svc = d_full[:, :n]
+        d_sgd = self._decisions(mats, 1)[:, :n]
         p_svc = _softmax(d_svc, self.temperatures[0])
         p_sgd = _softmax(d_sgd, self.temperatures[1])
+        oos_cols = [np.zeros(len(texts))] * len(OOS_FEATURES)
+        if has_oos:
+            oos_cols[0] = _softmax(d_full, self.temperatures[0])[:, n]
         embedded = getattr(self, "embedded", False)
         if embedded:
             vectors = embeddings.embed(texts)
-            p_emb = _softmax(vectors @ self.emb_weights + self.emb_intercept, 1.0)
+            logits = vectors @ self.emb_weights + self.emb_intercept
+            p_emb = _softmax(logits[:, :n], 1.0)
+            if has_oos:
+                oos_cols[1] = _softmax(logits, 1.0)[:, n]
+                oos_cols[2] = cosines(vectors, self.emb_oos_index).max(axis=1)
             mixed = self.mix * np.log(np.clip(p_emb, 1e-12, 1.0))
             if self.mix < 1:
                 mixed += (1 - self.mix) * np.log(np.clip(p_svc, 1e-12, 1.0))
@@ -249,7 +299,7 @@ class Scorer:
         cols.append(p_svc[rows, pred])
         if embedded:
             top2 = np.sort(p_emb, axis=1)[:, -2:]
-            knn = vectors @ self.emb_index
+            knn = cosines(vectors, self.emb_index)
             knn_intent = np.maximum.reduceat(knn, self.starts, axis=1)
             cols += [
                 top2[:, 1],
@@ -261,6 +311,7 @@ class Scorer:
             ]
         else:
             cols += [np.zeros(len(texts))] * len(EMBEDDING_FEATURES)
+        cols += oos_cols
         return pred, np.column_stack(cols).astype(np.float64), sims
 
     def _coverage(self, text, code):

@@ -125,7 +125,7 @@ class ChatModel(Estimator):
         lang_counts = Counter(langs.tolist())
         default_lang = "es" if lang_counts["es"] >= lang_counts["en"] else "en"
 
-        final = Scorer(random_state).fit(data.texts, codes)
+        final = Scorer(random_state).fit(data.texts, codes, data.oos_texts)
         negatives = {KIND_OFFTOPIC: _offtopic_negatives(final, set(lang_counts))}
         if data.oos_texts:
             negatives[KIND_LABELLED_OOS] = list(data.oos_texts)
@@ -652,8 +652,11 @@ def _cross_validate(texts, codes, negatives, n_folds, rng, random_state):
             continue
         remap = np.full(n_intents, -1)
         remap[present] = np.arange(len(present))
+        labelled = negatives.get(KIND_LABELLED_OOS, [])
         scorer = Scorer(random_state).fit(
-            [texts[i] for i in np.flatnonzero(fit_mask)], remap[fit_codes]
+            [texts[i] for i in np.flatnonzero(fit_mask)],
+            remap[fit_codes],
+            [t for i, t in enumerate(labelled) if i % n_folds != k],
         )
         eval_in = np.flatnonzero((folds == k) & ~held_group & (remap[codes] >= 0))
         eval_out = np.flatnonzero(held_group)

@@ -1,0 +1,101 @@
+"""Labelled out-of-scope lines (intent None) as one more class of the scorer's
+classifiers: never predicted, their probability and nearest example are features."""
+
+import numpy as np
+import pytest
+
+from pyme_ai.chat import embeddings, evaluate
+from pyme_ai.chat import model as chat_model
+from pyme_ai.chat.features import FEATURE_NAMES, OOS_FEATURES, Scorer
+from pyme_ai.chat.text import stem
+
+FAQ = {
+    "card_lost": [
+        "I lost my card",
+        "my card was stolen",
+        "someone took my card",
+        "card missing from my wallet",
+        "I can't find my card anywhere",
+    ],
+    "top_up": [
+        "how do I top up",
+        "add money to my account",
+        "put funds in my balance",
+        "top up with a bank transfer",
+        "load cash into the app",
+    ],
+}
+# banking questions this FAQ does not answer: mortgages and loans
+OOS = [
+    "can I get a mortgage",
+    "I want a mortgage for a flat",
+    "do you offer home loans",
+    "apply for a personal loan",
+    "loan interest rates please",
+    "how much can I borrow for a mortgage",
+]
+TEXTS = [t for ts in FAQ.values() for t in ts]
+CODES = np.repeat([0, 1], 5)
+
+
+def column(feats, name):
+    return feats[:, FEATURE_NAMES.index(name)]
+
+
+@pytest.mark.parametrize("use_embeddings", [False, None])
+def test_labelled_out_of_scope_is_a_feature_not_an_answer(use_embeddings):
+    scorer = Scorer(0, use_embeddings=use_embeddings).fit(TEXTS, CODES, OOS)
+    queries = ["is a mortgage loan possible", "I lost my card yesterday"]
+    pred, feats, sims = scorer.score(queries)
+    assert set(pred) <= {0, 1}  # the out-of-scope class is never the prediction
+    assert pred[1] == 0
+    oos_svc = column(feats, "oos_svc")
+    assert oos_svc[0] > 0.5 > oos_svc[1]
+    if scorer.embedded:
+        assert column(feats, "oos_knn")[0] > column(feats, "oos_knn")[1]
+        assert column(feats, "oos_emb")[0] > column(feats, "oos_emb")[1]
+    # the nearest-variant index and the known words are the FAQ's own
+    assert sims.shape == (2, len(TEXTS))
+    assert stem("mortgage") not in scorer.idf and stem("card") in scorer.idf
+    assert column(feats, "content_known")[0] == 0.0
+
+
+def test_without_labelled_lines_their_features_are_zero_and_nothing_changes():
+    plain = Scorer(0).fit(TEXTS, CODES)
+    queries = ["is a mortgage loan possible", "I lost my card yesterday"]
+    pred, feats, _ = plain.score(queries)
+    cols = [FEATURE_NAMES.index(name) for name in OOS_FEATURES]
+    assert not feats[:, cols].any()
+    # the other features are those of a scorer that never heard of the extra class
+    again = Scorer(0).fit(TEXTS, CODES, ())
+    np.testing.assert_allclose(again.score(queries)[1], feats)
+    assert (again.score(queries)[0] == pred).all()
+
+
+@pytest.mark.skipif(not embeddings.available(), reason="wordllama is not installed")
+def test_fold_scorers_never_train_on_the_labelled_lines_they_score(monkeypatch):
+    calls = []
+
+    class Recording(Scorer):
+        def fit(self, texts, codes, oos_texts=()):
+            self.oos_seen = set(oos_texts)
+            calls.append(self)
+            return super().fit(texts, codes, oos_texts)
+
+        def score(self, texts):
+            if hasattr(self, "oos_seen"):
+                scored = set(texts) & set(OOS)
+                assert not scored & self.oos_seen
+                self.scored = getattr(self, "scored", set()) | scored
+            return super().score(texts)
+
+    monkeypatch.setattr(chat_model, "Scorer", Recording)
+    examples = [(t, name) for name, ts in FAQ.items() for t in ts]
+    examples += [(t, None) for t in OOS]
+    result = evaluate(examples, random_state=0)
+    final, folds = calls[0], calls[1:]
+    assert final.oos_seen == set(OOS) and result.model.scorer_ is final
+    assert folds and all(0 < len(s.oos_seen) < len(OOS) for s in folds)
+    # every labelled line was scored by a fold scorer that had not seen it
+    assert set().union(*(getattr(s, "scored", set()) for s in folds)) == set(OOS)
+    assert "labelled_oos_recall" in result.metrics
