@@ -34,23 +34,34 @@ TRACKED_LIBRARIES = ("pyme-ai", "scikit-learn", "numpy", "joblib")
 
 
 class PersistenceError(base.PymeAiError):
-    """Base class: the artifact cannot be used."""
+    """Base class: the artifact cannot be used. ``code`` names the reason for
+    messages rendered in the reader's language (None: the text says it)."""
+
+    code = None
 
 
 class CorruptArtifactError(PersistenceError):
     """Not an artifact of ours, or truncated."""
 
+    code = "refused_altered"
+
 
 class ChecksumMismatchError(PersistenceError):
     """The payload does not match its recorded SHA-256: altered or damaged file."""
+
+    code = "refused_altered"
 
 
 class SignatureMismatchError(PersistenceError):
     """The HMAC does not verify: signed with another key, or the header was altered."""
 
+    code = "refused_signature"
+
 
 class IncompatibleVersionError(PersistenceError):
     """Made with library versions this environment cannot load safely; retrain."""
+
+    code = "refused_version"
 
 
 class WrongKindError(PersistenceError, base.WrongKindError):

@@ -21,5 +21,6 @@
         "views/res_config_settings_views.xml",
         "views/pyme_ai_base_menus.xml",
         "data/ir_cron_data.xml",
+        "data/mail_message_subtype_data.xml",
     ],
 }

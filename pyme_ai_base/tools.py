@@ -4,6 +4,8 @@
 
 import math
 
+from markupsafe import Markup
+
 from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tools.misc import formatLang
@@ -72,6 +74,32 @@ def notify(env, message, type="info", sticky=False, next_action=None):  # pylint
         "tag": "display_notification",
         "params": params,
     }
+
+
+def log_event(records, subtype_xmlid, changes=None, bodies=None):
+    """Log an AI event on ``records`` for each reader's language: the subtype's
+    description says what happened, ``changes`` ({id: {field: (old, new)}}) are
+    tracking values, ``bodies`` ({id: text}) only text users typed."""
+    paragraphs = {
+        key: Markup("<p>%s</p>") % text for key, text in (bodies or {}).items()
+    }
+    messages = records._message_log_batch(paragraphs)
+    messages.subtype_id = records.env.ref(subtype_xmlid)
+    if changes:
+        names = [name for change in changes.values() for name in change]
+        info = records.fields_get(names, ["type", "selection", "currency_field"])
+        Tracking = records.env["mail.tracking.value"].sudo()
+        Tracking.create(
+            [
+                dict(
+                    Tracking._create_tracking_values(old, new, name, info[name], rec),
+                    mail_message_id=message.id,
+                )
+                for message, rec in zip(messages, records, strict=True)
+                for name, (old, new) in changes.get(rec.id, {}).items()
+            ]
+        )
+    return messages
 
 
 def error_message(exc):

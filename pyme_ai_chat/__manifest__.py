@@ -21,6 +21,7 @@
         "wizards/pyme_ai_chat_faq_assign_views.xml",
         "views/pyme_ai_chat_menus.xml",
         "data/ir_cron_data.xml",
+        "data/mail_message_subtype_data.xml",
         "data/pyme_ai_chat_faq_data.xml",
     ],
     "assets": {

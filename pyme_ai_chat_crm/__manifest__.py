@@ -14,6 +14,7 @@
         "security/ir.model.access.csv",
         "security/pyme_ai_chat_crm_security.xml",
         "views/pyme_ai_chat_conversation_views.xml",
+        "data/mail_message_subtype_data.xml",
     ],
     "assets": {
         "web.assets_tests": [

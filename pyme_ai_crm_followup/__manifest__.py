@@ -18,6 +18,7 @@
         "views/res_config_settings_views.xml",
         "views/pyme_ai_crm_followup_menus.xml",
         "data/ir_cron_data.xml",
+        "data/mail_message_subtype_data.xml",
         "data/pyme_ai_followup_rule_data.xml",
     ],
 }

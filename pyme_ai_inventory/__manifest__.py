@@ -21,6 +21,7 @@
         "wizards/stock_warehouse_orderpoint_ai_apply_views.xml",
         "views/pyme_ai_inventory_menus.xml",
         "data/mail_activity_type_data.xml",
+        "data/mail_message_subtype_data.xml",
         "data/ir_cron_data.xml",
     ],
 }

@@ -53,6 +53,12 @@ BASE_MESSAGES = {
         "Rejected: holdout %(metric)s %(new)s is worse than the active model's "
         "%(old)s by more than the allowed margin %(margin)s; the active model is kept."
     ),
+    "failed": _lt("Training failed: %(reason)s"),
+    "apply_failed": _lt("Applying the model failed: %(reason)s"),
+    "refused": _lt("Refused: %(reason)s"),
+    "refused_version": _lt("Refused: made with other versions of the AI libraries."),
+    "refused_altered": _lt("Refused: its file is damaged or was altered."),
+    "refused_signature": _lt("Refused: signed with another key (or altered)."),
     "not_trained": _lt(
         "The AI has not been trained for this company yet: it trains every night, "
         "or now from AI > Capabilities > Train now."
@@ -179,12 +185,8 @@ class PymeAiCapability(models.AbstractModel):
             errors.append("_ai_metrics is not a dict")
             metrics = {}
         for key, spec in metrics.items():
-            if not (
-                isinstance(spec, tuple | list)
-                and len(spec) == 2
-                and spec[0]
-                and spec[1] in DIRECTIONS
-            ):
+            pair = isinstance(spec, tuple | list) and len(spec) == 2
+            if not (pair and spec[0] and spec[1] in DIRECTIONS):
                 errors.append(
                     f"_ai_metrics[{key!r}] is not (label, one of {DIRECTIONS})"
                 )
@@ -204,16 +206,17 @@ class PymeAiCapability(models.AbstractModel):
 
     # ------------------------------------------------------------------ helpers
     @api.model
-    def _ai_for_kind(self, kind):
-        for model_name in self.env.registry.descendants([self._name], "_inherit"):
-            if self.env[model_name]._ai_kind == kind:
-                return self.env[model_name]
-        return None
+    def _ai_capabilities(self):
+        names = self.env.registry.descendants(["pyme.ai.capability"], "_inherit")
+        return [self.env[name] for name in names]
+
+    @api.model
+    def _ai_for_kind(self, kind, default=None):
+        models = self._ai_capabilities()
+        return next((m for m in models if m._ai_kind == kind), default)
 
     def _ai_cron(self, which):
-        xmlid = (
-            self._ai_train_cron_xmlid if which == "train" else self._ai_apply_cron_xmlid
-        )
+        xmlid = getattr(self, f"_ai_{which}_cron_xmlid")
         return self.env.ref(xmlid, raise_if_not_found=False) if xmlid else None
 
     def _ai_is_enabled(self):
@@ -284,22 +287,11 @@ class PymeAiCapability(models.AbstractModel):
         company = company or self.env.company
         if self.env["pyme.ai.model"].sudo()._get_active(self._ai_kind, company):
             return False
-        run = (
-            self.env["pyme.ai.run"]
-            .sudo()
-            .search(
-                [
-                    ("kind", "=", self._ai_kind),
-                    ("operation", "=", "train"),
-                    ("company_id", "=", company.id),
-                    ("state", "!=", RUN_RUNNING),
-                ],
-                limit=1,
-            )
-        )
-        text = (
-            run.message if run.state == RUN_NO_DATA else self._ai_message("not_trained")
-        )
+        domain = [("kind", "=", self._ai_kind), ("operation", "=", "train")]
+        domain += [("company_id", "=", company.id), ("state", "!=", RUN_RUNNING)]
+        run = self.env["pyme.ai.run"].sudo().search(domain, limit=1)
+        no_data = run.state == RUN_NO_DATA
+        text = run.message if no_data else self._ai_message("not_trained")
         return f"{text} {translate(self.env, TRY_IT)}" if hint else text
 
     def _ai_company_env(self, company):
@@ -343,13 +335,8 @@ class PymeAiCapability(models.AbstractModel):
         base = [("kind", "=", self._ai_kind), ("operation", "=", operation)]
         done = runs.search(base + self._ai_since_domain()).company_id
         due = companies - done
-        last = dict(
-            runs._read_group(
-                base + [("company_id", "in", due.ids)],
-                ["company_id"],
-                ["start_date:max"],
-            )
-        )
+        domain = base + [("company_id", "in", due.ids)]
+        last = dict(runs._read_group(domain, ["company_id"], ["start_date:max"]))
         return due.sorted(lambda c: (last.get(c) or datetime.min, c.id))
 
     def _ai_new_run(self, operation, trigger="cron", ai_model=None):
@@ -437,7 +424,7 @@ class PymeAiCapability(models.AbstractModel):
                     state="failed" if reason else "archived",
                 )
                 if reason:
-                    model.failure_message = self._ai_message("rejected", reason)
+                    model.write({"failure_code": "rejected", "failure_params": reason})
                     run._finish(
                         RUN_REJECTED, False, result.n_rows, model, "rejected", reason
                     )
@@ -478,7 +465,8 @@ class PymeAiCapability(models.AbstractModel):
                     "state": "failed",
                     "train_date": fields.Datetime.now(),
                     "train_duration": time.monotonic() - started,
-                    "failure_message": message,
+                    "failure_code": "failed",
+                    "failure_params": {"reason": message},
                     "metrics": result.metrics if result else False,
                 }
             )

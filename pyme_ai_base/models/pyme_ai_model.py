@@ -21,6 +21,7 @@ from ..tools import (
     ai_param,
     company_field,
     error_message,
+    log_event,
     notify,
 )
 
@@ -67,7 +68,6 @@ class PymeAiModel(models.Model):
         required=True,
         default=MODEL_ARCHIVED,
         index=True,
-        tracking=True,
         readonly=True,
     )
     train_date = fields.Datetime(string="Trained On", readonly=True)
@@ -94,7 +94,11 @@ class PymeAiModel(models.Model):
     )
     artifact_checksum = fields.Char(string="Artifact SHA-256", readonly=True)
     artifact_size = fields.Integer(string="Artifact Size (bytes)", readonly=True)
-    failure_message = fields.Text(readonly=True)
+    # why it failed: a code of the capability's messages and its parameters,
+    # rendered in the reader's language
+    failure_code = fields.Char(readonly=True)
+    failure_params = fields.Json(readonly=True)
+    failure_message = fields.Text(compute="_compute_failure_message")
     verdict_html = fields.Html(
         string="Verdict", compute="_compute_verdict_html", sanitize=False
     )
@@ -177,6 +181,15 @@ class PymeAiModel(models.Model):
             key = record.primary_metric
             record.primary_metric_label = info.get(key, (key,))[0] if key else False
 
+    @api.depends("failure_code", "failure_params", "kind")
+    @api.depends_context("lang")
+    def _compute_failure_message(self):
+        capabilities = self.env["pyme.ai.capability"]
+        for model in self:
+            capability = capabilities._ai_for_kind(model.kind, capabilities)
+            code, params = model.failure_code, model.failure_params
+            model.failure_message = code and capability._ai_message(code, params)
+
     @api.depends("library_versions")
     def _compute_library_versions_text(self):
         for record in self:
@@ -190,16 +203,11 @@ class PymeAiModel(models.Model):
     @api.model
     def _selection_kind(self):
         """Kinds declared by the models inheriting ``pyme.ai.capability``."""
-        kinds = []
-        for model_name in self.env.registry.descendants(
-            ["pyme.ai.capability"], "_inherit"
-        ):
-            model = self.env[model_name]
-            if model._ai_kind and model._ai_kind not in dict(kinds):
-                kinds.append(
-                    (model._ai_kind, str(model._ai_kind_label or model._ai_kind))
-                )
-        return kinds
+        kinds = {}
+        for cap in self.env["pyme.ai.capability"]._ai_capabilities():
+            kinds.setdefault(cap._ai_kind, str(cap._ai_kind_label or cap._ai_kind))
+        kinds.pop(None, None)  # the abstract model's
+        return list(kinds.items())
 
     def _capability(self):
         """The capability model of this model's kind (None when not installed)."""
@@ -249,16 +257,9 @@ class PymeAiModel(models.Model):
     def _compute_display_name(self):
         kinds = dict(self._fields["kind"]._description_selection(self.env))
         for model in self:
-            default = " · ".join(
-                filter(
-                    None,
-                    (
-                        kinds.get(model.kind),
-                        format_datetime(self.env, model.train_date, dt_format="short"),
-                    ),
-                )
-            )
-            model.display_name = model.name or default
+            date = format_datetime(self.env, model.train_date, dt_format="short")
+            parts = filter(None, (kinds.get(model.kind), date))
+            model.display_name = model.name or " · ".join(parts)
 
     def init(self):
         # The constraint above gives a readable message; the index makes it race-free.
@@ -286,7 +287,7 @@ class PymeAiModel(models.Model):
                 type="danger",
                 next_action={"type": "ir.actions.client", "tag": "soft_reload"},
             )
-        self.failure_message = False
+        self.failure_code = False
         previous = self._activate()
         capability = self._capability()
         if capability is not None:
@@ -297,9 +298,9 @@ class PymeAiModel(models.Model):
 
     def action_archive_model(self):
         self.check_access("write")
-        self.filtered(lambda m: m.state == MODEL_ACTIVE).write(
-            {"state": MODEL_ARCHIVED}
-        )
+        active = self.filtered(lambda m: m.state == MODEL_ACTIVE)
+        active.write({"state": MODEL_ARCHIVED})
+        log_event(active, "pyme_ai_base.mt_model_archived")
         return True
 
     # ------------------------------------------------------------------ business
@@ -317,14 +318,11 @@ class PymeAiModel(models.Model):
         previous.write({"state": MODEL_ARCHIVED})
         previous.flush_recordset(["state"])  # free the one-active slot first
         self.state = MODEL_ACTIVE
-        self.message_post(
-            body=self.env._(
-                "Model activated; it replaces %(previous)s.",
-                previous=", ".join(previous.mapped("display_name")),
-            )
-            if previous
-            else self.env._("Model activated; no model was active before.")
-        )
+        log_event(previous, "pyme_ai_base.mt_model_replaced")
+        # the tracked holdout score compares it with the model it replaces
+        same = previous.filtered(lambda m: m.primary_metric == self.primary_metric)[:1]
+        score = {self.id: {"primary_score": (same.primary_score, self.primary_score)}}
+        log_event(self, "pyme_ai_base.mt_model_activated", same and score)
         return previous
 
     @api.model
@@ -434,22 +432,22 @@ class PymeAiModel(models.Model):
         """Mark this model failed because of ``exc`` (reading or applying it): the
         reason goes to its chatter and failure message, a retraining is queued."""
         self.ensure_one()
-        if isinstance(exc, ArtifactError):
-            reason = self.env._("Artifact refused: %(reason)s", reason=str(exc))
-        else:
-            reason = self.env._(
-                "Applying the model failed: %(reason)s", reason=error_message(exc)
-            )
+        # the engine's reason code when it has one, else its text as a parameter
+        refused = isinstance(exc, ArtifactError)
+        code = getattr(exc.__cause__, "code", None) if refused else "apply_failed"
+        params = {"reason": error_message(exc)}
+        code = code or "refused"
         _logger.warning(
             "pyme_ai: refused %s model %s of company %s: %s",
             self.kind,
             self.id,
             self.company_id.id,
-            reason,
+            params["reason"],
             exc_info=not isinstance(exc, ArtifactError | PymeAiError | UserError),
         )
-        self.sudo().write({"state": MODEL_FAILED, "failure_message": reason})
-        self.sudo().message_post(body=reason)
+        values = {"failure_code": code, "failure_params": params}
+        self.sudo().write(dict(values, state=MODEL_FAILED))
+        log_event(self.sudo(), "pyme_ai_base.mt_model_refused")
         capability = self._capability()
         if retrain and capability is not None:
             capability._ai_trigger_training()

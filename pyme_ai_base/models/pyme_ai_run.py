@@ -76,8 +76,7 @@ class PymeAiRun(models.Model):
             if not run.message_code:
                 run.message = run.error
                 continue
-            capability = capabilities._ai_for_kind(run.kind)
-            capability = capabilities if capability is None else capability
+            capability = capabilities._ai_for_kind(run.kind, capabilities)
             run.message = capability._ai_message(run.message_code, run.message_params)
 
     @api.depends("kind", "operation", "start_date")
@@ -85,15 +84,9 @@ class PymeAiRun(models.Model):
         kinds = dict(self._fields["kind"]._description_selection(self.env))
         operations = dict(self._fields["operation"]._description_selection(self.env))
         for run in self:
-            run.display_name = " · ".join(
-                part
-                for part in (
-                    kinds.get(run.kind),
-                    operations.get(run.operation),
-                    fields.Datetime.to_string(run.start_date),
-                )
-                if part
-            )
+            start = fields.Datetime.to_string(run.start_date)
+            parts = (kinds.get(run.kind), operations.get(run.operation), start)
+            run.display_name = " · ".join(part for part in parts if part)
 
     def _lock(self):
         """Lock these runs until the transaction ends: a running run whose lock is
@@ -101,8 +94,7 @@ class PymeAiRun(models.Model):
         if self.ids:
             self.env.cr.execute(
                 SQL(
-                    "SELECT id FROM pyme_ai_run WHERE id = ANY(%s) FOR UPDATE",
-                    self.ids,
+                    "SELECT id FROM pyme_ai_run WHERE id = ANY(%s) FOR UPDATE", self.ids
                 )
             )
 

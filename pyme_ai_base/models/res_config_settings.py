@@ -79,10 +79,8 @@ class ResConfigSettings(models.TransientModel):
     @api.depends_context("lang")
     def _compute_pyme_ai_notices(self):
         """One line per switched-on capability without a model for the company."""
-        capability = self.env["pyme.ai.capability"]
         items = Markup("")
-        for model_name in self.env.registry.descendants([capability._name], "_inherit"):
-            model = self.env[model_name]
+        for model in self.env["pyme.ai.capability"]._ai_capabilities():
             enabled = model._ai_kind and model._ai_is_enabled()
             notice = enabled and model._ai_notice(hint=False)
             if notice:
@@ -97,9 +95,8 @@ class ResConfigSettings(models.TransientModel):
     def set_values(self):
         res = super().set_values()
         days = max(self.pyme_ai_retrain_interval_days or 0, 1)
-        capability = self.env["pyme.ai.capability"]
-        for model_name in self.env.registry.descendants([capability._name], "_inherit"):
-            cron = self.env[model_name]._ai_cron("train")
+        for model in self.env["pyme.ai.capability"]._ai_capabilities():
+            cron = model._ai_cron("train")
             if cron and (cron.interval_number, cron.interval_type) != (days, "days"):
                 cron.sudo().write({"interval_number": days, "interval_type": "days"})
         return res

@@ -245,7 +245,10 @@ class TestContract(PymeAiCapabilityCase):
         model_a, model_b = models
         self.assertEqual(model_a.state, "failed")
         self.assertIn(reason, model_a.failure_message)
-        self.assertIn(reason, model_a.message_ids[0].body)
+        self.assertEqual(
+            model_a.message_ids[0].subtype_id,
+            self.env.ref("pyme_ai_base.mt_model_refused"),
+        )
         self.assertTrue(self._triggers(self.train_cron), "retraining is queued")
         self.assertEqual(model_b.state, "active")
         a_partners = partners.filtered(lambda p: p.company_id == self.company_a)
@@ -267,7 +270,7 @@ class TestContract(PymeAiCapabilityCase):
         attachment = models[0].attachment_id
         attachment.raw = self.corrupt(attachment.raw)
         self._apply_once(partners)
-        self._assert_isolated(models, partners, "checksum")
+        self._assert_isolated(models, partners, "damaged or was altered")
 
     def _replace_artifact(self, model, key, metadata, engine=None):
         engine = engine or model._read_engine_model()
@@ -283,7 +286,7 @@ class TestContract(PymeAiCapabilityCase):
             {"kind": "test_kind", "company_id": self.company_a.id},
         )
         self._apply_once(partners)
-        self._assert_isolated(models, partners, "signature")
+        self._assert_isolated(models, partners, "another key")
 
     def test_artifact_of_another_company_refused_other_company_applied(self):
         models, partners = self._two_companies_trained()
@@ -323,7 +326,7 @@ class TestContract(PymeAiCapabilityCase):
                 engine,
             )
         self._apply_once(partners)
-        self._assert_isolated(models, partners, "incompatible library versions")
+        self._assert_isolated(models, partners, "other versions of the AI libraries")
 
     def test_failing_apply_refused_other_company_applied(self):
         models, partners = self._two_companies_trained()

@@ -36,6 +36,35 @@ class TestRegistry(PymeAiCapabilityCase):
         self.assertEqual(first.state, "active")
         self.assertEqual(second.state, "archived")
         self.assertEqual(self._active(), first)
+        # the chatter: events by subtype and tracked scores, read in each
+        # reader's language (nothing of the writer's language is stored)
+        self.env["res.lang"]._activate_lang("es_ES")
+        self.env["ir.module.module"]._load_module_terms(["pyme_ai_base"], ["es_ES"])
+        activated, replaced = first.message_ids[0], second.message_ids[0]
+        self.assertEqual(
+            activated.subtype_id, self.env.ref("pyme_ai_base.mt_model_activated")
+        )
+        self.assertEqual(
+            replaced.subtype_id, self.env.ref("pyme_ai_base.mt_model_replaced")
+        )
+        self.assertFalse(activated.body)
+        for lang, text, label in (
+            ("es_ES", "Modelo activado", "Puntuación de validación"),
+            ("en_US", "Model activated", "Holdout Score"),
+        ):
+            message = activated.with_context(lang=lang)
+            self.assertIn(text, message.subtype_id.description)
+            (tracking,) = message.tracking_value_ids._tracking_value_format()
+            self.assertEqual(tracking["changedField"], label)
+            self.assertEqual(
+                (tracking["oldValue"]["value"], tracking["newValue"]["value"]),
+                (second.primary_score, first.primary_score),
+            )
+        first.with_user(self.ai_manager).action_archive_model()
+        self.assertEqual(
+            first.message_ids[0].subtype_id,
+            self.env.ref("pyme_ai_base.mt_model_archived"),
+        )
 
     def test_single_active_model_per_kind(self):
         first = self._train().model_id
@@ -99,8 +128,20 @@ class TestRegistry(PymeAiCapabilityCase):
         with mute_logger(MODEL_LOGGER):
             self.assertIsNone(model._load_engine_model())
         self.assertEqual(model.state, "failed")
-        self.assertIn("checksum", model.failure_message)
-        self.assertIn("Artifact refused", model.message_ids[0].body)
+        # stored as a code, read in each reader's language
+        self.assertEqual(model.failure_code, "refused_altered")
+        self.assertEqual(
+            model.failure_message, "Refused: its file is damaged or was altered."
+        )
+        self.env["res.lang"]._activate_lang("es_ES")
+        self.assertEqual(
+            model.with_context(lang="es_ES").failure_message,
+            "Rechazado: su archivo está dañado o fue alterado.",
+        )
+        self.assertEqual(
+            model.message_ids[0].subtype_id,
+            self.env.ref("pyme_ai_base.mt_model_refused"),
+        )
         self.assertFalse(self._active())
 
     def test_artifact_signed_with_other_key_is_refused(self):
@@ -109,7 +150,8 @@ class TestRegistry(PymeAiCapabilityCase):
         with mute_logger(MODEL_LOGGER):
             action = model.with_user(self.ai_manager).action_activate()
         self.assertEqual(action["params"]["type"], "danger")
-        self.assertIn("signature", model.failure_message)
+        self.assertEqual(model.failure_code, "refused_signature")
+        self.assertIn("another key", model.failure_message)
         self.assertEqual(model.state, "failed")
 
     def test_apply_cron_processes_batches(self):

@@ -236,26 +236,23 @@ class PymeAiChatConversation(models.Model):
         """Without CRM: a message and an activity on the conversation. The CRM glue
         creates a lead instead. Returns a dict merged into the route's answer."""
         self.ensure_one()
+        # the subtype says what it is in each reader's language; the body holds
+        # what the visitor wrote, with the transcript in the company's language
+        staff = self.with_context(lang=self.company_id.partner_id.lang or self.env.lang)
+        contact = (self.contact_name, self.contact_email, self.contact_phone)
         self.message_post(
             body=Markup("<p>%s</p>%s")
-            % (
-                self.env._(
-                    "Contact request: %(name)s %(email)s %(phone)s",
-                    name=self.contact_name or "",
-                    email=self.contact_email or "",
-                    phone=self.contact_phone or "",
-                ),
-                self._transcript_html(),
-            ),
+            % (" ".join(filter(None, contact)), staff._transcript_html()),
             message_type="comment",
-            subtype_xmlid="mail.mt_note",
+            subtype_xmlid="pyme_ai_chat.mt_contact_request",
         )
         user = self._responsible_user()
-        if user:
-            self.activity_schedule(
+        if user:  # in the language of who gets it, not the visitor's
+            own = self.with_context(lang=user.lang)
+            own.activity_schedule(
                 "mail.mail_activity_data_todo",
                 user_id=user.id,
-                summary=self.env._("Contact the website visitor"),
+                summary=own.env._("Contact the website visitor"),
             )
         return {}
 

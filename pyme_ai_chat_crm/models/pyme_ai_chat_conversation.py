@@ -5,6 +5,8 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.osv import expression
 
+from odoo.addons.pyme_ai_base.tools import log_event
+
 
 class PymeAiChatConversation(models.Model):
     _inherit = "pyme.ai.chat.conversation"
@@ -27,6 +29,11 @@ class PymeAiChatConversation(models.Model):
         later ones; a lead (or customer) already known by this email or phone gets
         the conversation attached instead of a duplicate."""
         self.ensure_one()
+        # the lead is written for the company's staff, not in the visitor's language
+        lang = self.company_id.partner_id.lang or self.env.lang
+        return self.with_context(lang=lang)._capture_lead()
+
+    def _capture_lead(self):
         Lead = self.env["crm.lead"].sudo().with_company(self.company_id)
         lead = self.lead_id or self._duplicate_lead()
         values = self._lead_contact_values()
@@ -42,11 +49,9 @@ class PymeAiChatConversation(models.Model):
             lead = Lead.create(self._lead_create_values(values))
             created = True
         if self.lead_id != lead:
+            change = {self.id: {"lead_id": (self.lead_id, lead)}}
             self.lead_id = lead
-            self.message_post(
-                body=self.env._("Lead: %(lead)s", lead=lead.display_name),
-                subtype_xmlid="mail.mt_note",
-            )
+            log_event(self, "pyme_ai_chat_crm.mt_lead_linked", change)
         if created:
             self._notify_lead(lead)
         return {"lead": True}
@@ -137,9 +142,10 @@ class PymeAiChatConversation(models.Model):
     def _notify_lead(self, lead):
         """An activity for the assigned person: call the visitor."""
         user = lead.user_id or self._responsible_user()
-        if user:
+        if user:  # in the language of who gets it
+            own = self.with_context(lang=user.lang)
             lead.activity_schedule(
                 "mail.mail_activity_data_call",
                 user_id=user.id,
-                summary=self.env._("Call the website chat visitor"),
+                summary=own.env._("Call the website chat visitor"),
             )

@@ -87,3 +87,27 @@ class TestLead(ChatHttpCase):
             self.assertEqual(len(mine), 2)
         stranger = self._conversation_with("hola")
         self.assertNotIn(self._conversation(stranger), mine)
+
+    def test_lead_in_the_company_language_and_logged_per_reader(self):
+        # an English visitor writes to a Spanish company: the lead is for its staff
+        self.env["res.lang"]._activate_lang("es_ES")
+        self.env["ir.module.module"]._load_module_terms(["pyme_ai_chat_crm"], ["es_ES"])
+        self.company.partner_id.lang = "es_ES"
+        token = self._conversation_with("hello, can someone call me?")
+        self.assertTrue(self._contact(token, name="Ann", phone="612 34 56 78")["ok"])
+        conversation = self._conversation(token)
+        lead = conversation.lead_id
+        self.assertEqual(lead.name, "Chat del sitio web: Ann")
+        self.assertIn("Visitante: hello, can someone call me?", lead.description)
+        # the conversation's line: the event in the reader's language, the lead
+        # as a tracked value (its name is what the visitor typed)
+        message = conversation.message_ids[0]
+        subtype = self.env.ref("pyme_ai_chat_crm.mt_lead_linked")
+        self.assertEqual(message.subtype_id, subtype)
+        self.assertFalse(message.body)
+        (tracking,) = message.tracking_value_ids._tracking_value_format()
+        self.assertEqual(tracking["newValue"]["value"], lead.display_name)
+        self.assertNotEqual(
+            subtype.with_context(lang="es_ES").description,
+            subtype.with_context(lang="en_US").description,
+        )

@@ -17,14 +17,12 @@ a failing rule is rolled back, its error shown on the rule, and the others go on
 import logging
 from datetime import timedelta
 
-from markupsafe import Markup
-
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL, safe_eval
 
-from odoo.addons.pyme_ai_base.tools import error_message
+from odoo.addons.pyme_ai_base.tools import error_message, log_event
 
 _logger = logging.getLogger(__name__)
 
@@ -460,12 +458,19 @@ class PymeAiFollowupRule(models.Model):
                 message_type="comment",
                 subtype_xmlid="mail.mt_comment",
             )
+        # the subtype says what was done in each reader's language; the body
+        # names the rule, in the language of the lead's salesperson
         bodies = {}
         for lead in leads:
             lang = self._lang(lead.user_id or users.get(lead.id, lead.user_id))
-            rule = by_lang.setdefault(lang, self.with_context(lang=lang))
-            bodies[lead.id] = Markup("<p>%s</p>") % rule._done_text()
-        leads.sudo()._message_log_batch(bodies=bodies)
+            bodies[lead.id] = by_lang.setdefault(
+                lang, self.with_context(lang=lang)
+            ).name
+        log_event(
+            leads.sudo(),
+            f"pyme_ai_crm_followup.mt_followup_{self.action}",
+            bodies=bodies,
+        )
         self.env["pyme.ai.followup.log"].sudo().create(
             [
                 {
@@ -477,18 +482,6 @@ class PymeAiFollowupRule(models.Model):
                 }
                 for lead in leads
             ]
-        )
-
-    def _done_text(self):
-        """The chatter note of what the rule did, in the context's language."""
-        if self.action == "activity":
-            return self.env._(
-                "AI follow-up rule %(rule)s scheduled an activity.", rule=self.name
-            )
-        return self.env._(
-            "AI follow-up rule %(rule)s sent the email %(template)s.",
-            rule=self.name,
-            template=self.mail_template_id.name,
         )
 
     @api.model

@@ -153,7 +153,12 @@ class TestFollowupRules(FollowupCase):
         self.Rule._cron_run()
         self.assertEqual(spanish.activity_ids.summary, "Reactivar")
         self.assertEqual(english.activity_ids.summary, "Follow up")
-        self.assertEqual(len(self._notes(spanish, rule)), 1)
+        # the chatter line: what was done by subtype (each reader's language),
+        # the rule's name as the body
+        (note,) = self._notes(spanish, rule)
+        subtype = self.env.ref("pyme_ai_crm_followup.mt_followup_activity")
+        self.assertEqual(note.subtype_id, subtype)
+        self.assertEqual(note.body, f"<p>{rule.name}</p>")
 
     def test_assignee_emailed_only_when_asked(self):
         quiet = self._rule("no_activity")

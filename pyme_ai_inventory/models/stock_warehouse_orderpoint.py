@@ -1,10 +1,10 @@
 # Copyright 2026 pyme_ai contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from markupsafe import Markup
-
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools.misc import formatLang
+
+from odoo.addons.pyme_ai_base.tools import log_event
 
 #: The AI fields of a rule read its forecast row; the values before an applied
 #: suggestion are kept for undo.
@@ -158,36 +158,25 @@ class StockWarehouseOrderpoint(models.Model):
     def _ai_apply_values(self, minimum, maximum):
         """Write the new min / max, keep the old ones for undo, log both."""
         for orderpoint in self:
-            old_min, old_max = orderpoint.product_min_qty, orderpoint.product_max_qty
             values = {
                 "product_min_qty": minimum,
                 "product_max_qty": max(maximum, minimum),
+                "ai_applied": True,
             }
             if not orderpoint.ai_applied:
-                values.update(ai_previous_min=old_min, ai_previous_max=old_max)
-            values["ai_applied"] = True
-            orderpoint.write(values)
-            orderpoint._ai_log(
-                self.env._("AI suggestion applied"),
-                old_min,
-                old_max,
-                orderpoint.ai_suggestion_note,
-            )
+                values.update(
+                    ai_previous_min=orderpoint.product_min_qty,
+                    ai_previous_max=orderpoint.product_max_qty,
+                )
+            orderpoint._ai_write_logged(values, "pyme_ai_inventory.mt_ai_applied")
 
-    def _ai_log(self, title, old_min, old_max, note=None):
-        env = self.env
-        body = Markup("<p><b>%s</b>: %s %s → %s, %s %s → %s</p>") % (
-            title,
-            env._("min"),
-            formatLang(env, old_min, digits=2),
-            formatLang(env, self.product_min_qty, digits=2),
-            env._("max"),
-            formatLang(env, old_max, digits=2),
-            formatLang(env, self.product_max_qty, digits=2),
-        )
-        if note:
-            body += Markup("<p>%s</p>") % note
-        self.message_post(body=body)
+    def _ai_write_logged(self, values, subtype_xmlid):
+        """Write ``values`` and log the min / max change, rendered per reader."""
+        names = ("product_min_qty", "product_max_qty")
+        old = {name: self[name] for name in names}
+        self.write(values)
+        changes = {name: (old[name], self[name]) for name in names}
+        log_event(self, subtype_xmlid, {self.id: changes})
 
     def action_ai_undo(self):
         """Restore the min / max an AI suggestion replaced."""
@@ -196,13 +185,12 @@ class StockWarehouseOrderpoint(models.Model):
         if not todo:
             raise UserError(self.env._("No AI suggestion to undo on these rules."))
         for orderpoint in todo:
-            old_min, old_max = orderpoint.product_min_qty, orderpoint.product_max_qty
-            orderpoint.write(
+            orderpoint._ai_write_logged(
                 {
                     "product_min_qty": orderpoint.ai_previous_min,
                     "product_max_qty": orderpoint.ai_previous_max,
                     "ai_applied": False,
-                }
+                },
+                "pyme_ai_inventory.mt_ai_undone",
             )
-            orderpoint._ai_log(self.env._("AI suggestion undone"), old_min, old_max)
         return {"type": "ir.actions.client", "tag": "soft_reload"}

@@ -51,6 +51,23 @@ class TestForecast(DemandCase):
         model._activate()
         return model
 
+    def _assert_logged(self, orderpoint, subtype, changes):
+        """The rule's last chatter line: the event's subtype, and the min / max
+        as tracking values (labels and numbers rendered by each reader)."""
+        message = orderpoint.message_ids[0]
+        self.assertEqual(
+            message.subtype_id, self.env.ref(f"pyme_ai_inventory.{subtype}")
+        )
+        self.assertFalse(message.body)
+        tracked = message.tracking_value_ids._tracking_value_format()
+        self.assertEqual(
+            sorted(
+                (t["fieldName"], t["oldValue"]["value"], t["newValue"]["value"])
+                for t in tracked
+            ),
+            [("product_max_qty", *changes[1]), ("product_min_qty", *changes[0])],
+        )
+
     def test_hand_computed_stockout(self):
         low = (self.product.id, self.wh2.id)  # not in the model: no demand
         values = self.forecasting._ai_plan(
@@ -184,12 +201,12 @@ class TestForecast(DemandCase):
         self.assertEqual((bolt.product_min_qty, bolt.product_max_qty), (rop, rop + 14))
         self.assertTrue(bolt.ai_applied)
         self.assertFalse(bolt.ai_suggestion_differs)
-        self.assertIn("AI suggestion applied", bolt.message_ids[0].body)
+        self._assert_logged(bolt, "mt_ai_applied", [(1, rop), (5, rop + 14)])
         # undo restores the values it replaced and says so
         manager_bolt.action_ai_undo()
         self.assertEqual((bolt.product_min_qty, bolt.product_max_qty), (1, 5))
         self.assertFalse(bolt.ai_applied)
-        self.assertIn("AI suggestion undone", bolt.message_ids[0].body)
+        self._assert_logged(bolt, "mt_ai_undone", [(rop, 1), (rop + 14, 5)])
         # many rules through the list action: the 0 / 0 of the nut (no demand)
         # starts unticked and is not applied unless ticked
         action = self.env.ref(
