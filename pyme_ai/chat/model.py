@@ -149,6 +149,7 @@ class ChatModel(Estimator):
         self.intents_ = intents
         self.scorer_ = final
         self.meta_ = meta
+        self.meta_trees_ = FlatTrees.of(meta)
         self.gate_ = gate
         self.gate_threshold_ = gate_threshold
         self.threshold_ = chosen
@@ -201,7 +202,8 @@ class ChatModel(Estimator):
         """``(predicted intent names, confidences)`` before applying the threshold."""
         self.check_fitted()
         codes, feats, _ = self.scorer_.score(list(texts))
-        conf = _meta_predict(self.meta_, feats)
+        trees = getattr(self, "meta_trees_", None)
+        conf = trees.predict(feats) if trees else _meta_predict(self.meta_, feats)
         gate = getattr(self, "gate_", None)
         if gate is not None:
             conf = _gated(conf, gate.predict_proba(feats)[:, 1], self.gate_threshold_)
@@ -552,6 +554,53 @@ def _fit_meta(feats, labels, kinds, random_state):
         meta = make_pipeline(StandardScaler(), LogisticRegression(C=0.5, max_iter=2000))
         meta.fit(feats, labels, logisticregression__sample_weight=weights)
     return meta
+
+
+class FlatTrees:
+    """A fitted binary ``HistGradientBoostingClassifier`` (numeric features) as flat
+    node arrays: every tree is walked at once, one numpy step per depth level, instead
+    of scikit-learn's per-tree calls and input checks (a third of a single answer's
+    time with 100 trees). ``predict`` is its ``predict_proba(X)[:, 1]``."""
+
+    def __init__(self, gbm):
+        trees = [p[0].nodes for p in gbm._predictors]
+        offsets = np.cumsum([0] + [len(t) for t in trees[:-1]])
+        nodes = np.concatenate(trees)
+        shift = np.repeat(offsets, [len(t) for t in trees])
+        self.roots = offsets.astype(np.intp)
+        self.feature = nodes["feature_idx"].astype(np.intp)
+        self.threshold = nodes["num_threshold"].astype(np.float64)
+        self.missing_left = nodes["missing_go_to_left"].astype(bool)
+        leaf = nodes["is_leaf"].astype(bool)
+        # a leaf points to itself: extra steps keep it there
+        self.left = np.where(leaf, np.arange(len(nodes)), nodes["left"] + shift)
+        self.right = np.where(leaf, np.arange(len(nodes)), nodes["right"] + shift)
+        self.value = nodes["value"].astype(np.float64)
+        self.depth = int(nodes["depth"].max())
+        self.baseline = float(np.ravel(gbm._baseline_prediction)[0])
+
+    @classmethod
+    def of(cls, meta):
+        """``FlatTrees`` of a fitted meta-model, or None when it is not one that can
+        be flattened (a logistic regression, categorical splits, multiclass)."""
+        if not isinstance(meta, HistGradientBoostingClassifier):
+            return None
+        if meta.n_trees_per_iteration_ != 1 or meta.is_categorical_ is not None:
+            return None
+        return cls(meta)
+
+    def predict(self, X):
+        X = np.asarray(X, dtype=np.float64)
+        rows = np.arange(len(X))[:, None]
+        node = np.broadcast_to(self.roots, (len(X), len(self.roots)))
+        for _ in range(self.depth):
+            x = X[rows, self.feature[node]]
+            left = np.where(
+                np.isnan(x), self.missing_left[node], x <= self.threshold[node]
+            )
+            node = np.where(left, self.left[node], self.right[node])
+        raw = self.baseline + self.value[node].sum(axis=1)
+        return 1.0 / (1.0 + np.exp(-raw))
 
 
 def _meta_predict(meta, feats):

@@ -99,3 +99,41 @@ def test_fold_scorers_never_train_on_the_labelled_lines_they_score(monkeypatch):
     # every labelled line was scored by a fold scorer that had not seen it
     assert set().union(*(getattr(s, "scored", set()) for s in folds)) == set(OOS)
     assert "labelled_oos_recall" in result.metrics
+
+
+# --- the answer-time fast paths compute what scikit-learn computes
+def test_tfidf_rows_equal_the_vectorizers_own_transform():
+    from pyme_ai.chat.features import make_vectorizer, tfidf_rows
+
+    union = make_vectorizer().fit(TEXTS + OOS)
+    queries = ["I lost my card!!", "", "¿?", "zzz qqq", "top up top up my card", "a"]
+    for _name, vectorizer in union.transformer_list:
+        expected = vectorizer.transform(queries) * 0.5
+        got = tfidf_rows(vectorizer, queries, 0.5)
+        assert got.shape == expected.shape and got.dtype == np.float32
+        np.testing.assert_allclose(got.toarray(), expected.toarray(), atol=1e-6)
+        # one row alone is the same row as in a batch
+        np.testing.assert_array_equal(
+            tfidf_rows(vectorizer, queries[4:5], 0.5).toarray()[0],
+            got.toarray()[4],
+        )
+
+
+def test_flat_trees_predict_the_gradient_boosting_probability():
+    from sklearn.ensemble import HistGradientBoostingClassifier
+    from sklearn.linear_model import LogisticRegression
+
+    from pyme_ai.chat.model import FlatTrees
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(600, 5))
+    y = (X[:, 0] + X[:, 1] * X[:, 2] + rng.normal(0, 0.5, 600) > 0).astype(int)
+    X[rng.random(X.shape) < 0.05] = np.nan  # missing values take the learnt side
+    gbm = HistGradientBoostingClassifier(max_iter=30, max_leaf_nodes=15)
+    gbm.fit(X, y)
+    trees = FlatTrees.of(gbm)
+    queries = np.vstack([X[:50], rng.normal(size=(50, 5)) * 3])
+    np.testing.assert_allclose(
+        trees.predict(queries), gbm.predict_proba(queries)[:, 1], rtol=0, atol=1e-12
+    )
+    assert FlatTrees.of(LogisticRegression().fit(np.nan_to_num(X), y)) is None
