@@ -406,7 +406,8 @@ class PymeAiCapability(models.AbstractModel):
         the configured margin; either way the run records why.
         """
         company = self.env.company
-        registry = self.env["pyme.ai.model"].sudo()
+        # no "created" line in the writer's language: the events say what happened
+        registry = self.env["pyme.ai.model"].sudo().with_context(mail_create_nolog=True)
         run = run or self._ai_new_run("train", trigger)
         run._lock()
         started = time.monotonic()
