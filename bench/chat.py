@@ -228,11 +228,28 @@ def bench_banking(lines, failures):
         failures.append("banking77-oos target 0.85 @ 0.90")
     lines += with_oos[1:]
     ceiling = oracle_at_recall(top, conf, te_y, [conf_id, conf_ood])
+    right = conf[top == te_y]
     lines.append(
         f"INFO banking77-oos, in-scope training data only: at the threshold refusing "
         f"{TARGET_POOLED:.0%} of the pooled OOS test queries (picked on the test set, "
         f"an oracle) our in-scope acc is {ceiling:.3f}; top-1 (never refusing) is "
-        f"{np.mean(top == te_y):.3f}"
+        f"{np.mean(top == te_y):.3f}, so {TARGET_ACC} needs "
+        f"{TARGET_ACC / np.mean(top == te_y):.1%} of the right answers kept there; "
+        f"we keep {ceiling / np.mean(top == te_y):.1%}. AUC of our confidence, right "
+        f"answers against id-oos / ood-oos test queries: "
+        f"{auc(right, conf_id):.3f} / {auc(right, conf_ood):.3f}"
+    )
+    lines.append(
+        "Full-data representations tried (top-1 on this test split, in-scope train "
+        "only): TF-IDF linear SVM 0.863; wordllama embeddings + logistic regression "
+        "0.848 (C=5; 0.839 at C=20, 0.812 at C=100); their log-probability mix "
+        "0.865-0.869 for embedding weights 0.2-0.65 (0.5 in use: 0.867); TF-IDF and "
+        "embeddings in one linear SVM 0.859-0.869; an out-of-scope class trained on "
+        "the id-oos train split costs 0.5 point of top-1. Mahalanobis distance to the "
+        "intent means in the embedding space separates id-oos worse than our "
+        "meta-model (AUC 0.744 against 0.914). No offline static table beyond "
+        "wordllama's was found on PyPI: model2vec 0.10.0's wheel (89 KB) has no "
+        "weights (its potion models load from a model hub at run time)."
     )
     m = result.metrics
     lines.append(
@@ -248,6 +265,14 @@ def bench_banking(lines, failures):
 
 
 TARGET_ACC, TARGET_POOLED = 0.85, 0.90
+
+
+def auc(positives, negatives):
+    """Probability that a positive scores above a negative (ties count half)."""
+    pos, neg = np.asarray(positives, float), np.sort(np.asarray(negatives, float))
+    below = np.searchsorted(neg, pos, side="left")
+    ties = np.searchsorted(neg, pos, side="right") - below
+    return float((below + ties / 2).sum() / (len(pos) * len(neg)))
 
 
 def oracle_at_recall(top, conf, truth, oos_conf, recall=TARGET_POOLED):
@@ -433,6 +458,13 @@ def bench_few_shot(lines, failures):
             lines.append(f"{'PASS' if ok else 'FAIL'} few-shot {name}: {label}")
             if not ok:
                 failures.append(f"few-shot {name}: {label}")
+        if oos:
+            lines.append(
+                f"INFO few-shot {name}: both targets at once need an answer accuracy "
+                f">= {mean[0] + 0.02:.3f} at id-oos recall >= {ID_OOS_TARGET}; at the "
+                f"oracle threshold giving exactly {ID_OOS_TARGET} ours has "
+                f"{mean[6]:.3f} (TF-IDF+LR {mean[7]:.3f})"
+            )
         lines.append("")
     lines.append(
         "Representations tried on these draws (top-1 of the intent classifier, mean "

@@ -1,10 +1,10 @@
 """``pyme-ai chat``: train an FAQ model, answer queries, evaluate on labelled queries.
 
 Files are JSONL, one object per line. Training: ``{"text", "intent", "lang"?}``; an
-intent of ``null`` or ``"__oos__"`` marks an out-of-scope example (used only to tune the
-"I don't know" threshold). Queries: ``{"text", ...}`` (other keys are ignored by
-``answer``; for ``evaluate`` the ``intent`` key is the truth, ``null``/``"__oos__"`` =
-out of scope)::
+intent of ``null`` or ``"__oos__"`` marks an out-of-scope example (never an answer: a
+class the scorer learns to recognise and a negative of the "I don't know" threshold).
+Queries: ``{"text", ...}`` (other keys are ignored by ``answer``; for ``evaluate`` the
+``intent`` key is the truth, ``null``/``"__oos__"`` = out of scope)::
 
     pyme-ai chat train faq.jsonl --model faq.model
     pyme-ai chat answer --model faq.model queries.jsonl --out answers.jsonl

@@ -1,8 +1,9 @@
 """Training examples: JSONL reading, validation and the errors the Odoo side can show.
 
 A line is ``{"text": ..., "intent": ..., "lang": optional}``. An intent of ``null`` or
-``"__oos__"`` (``OOS_LABEL``) marks an out-of-scope example: it is never a class, only a
-negative when the "I don't know" threshold is tuned.
+``"__oos__"`` (``OOS_LABEL``) marks an out-of-scope example: never an intent the model
+answers with; the scorer's classifiers learn it as one extra class (its probability is a
+feature) and it is a negative when the "I don't know" threshold is tuned.
 """
 
 from __future__ import annotations

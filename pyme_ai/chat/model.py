@@ -13,7 +13,9 @@ then scores (a) fold k's variants of the remaining intents (in-scope: correct or
 (b) every variant of group k's intents: real questions about something the model does
 not cover, like a customer asking about a service the business does not list, and (c) a
 built-in list of generic off-topic messages (``offtopic``; those resembling the FAQ are
-dropped), plus any training lines labelled out of scope (``null`` / ``"__oos__"``).
+dropped), plus any training lines labelled out of scope (``null`` / ``"__oos__"``): a
+fold's scorer learns the other folds' labelled lines as one extra class and scores its
+own, never those it was trained on.
 
 A meta-model learns, from the scorer's features, the probability that an answer is right
 (positives: in-scope answered correctly; negatives: everything else, each kind of
@@ -88,7 +90,8 @@ class ChatModel(Estimator):
 
     ``fit(examples)``: dicts ``{"text", "intent", "lang" (optional)}`` or ``(text,
     intent[, lang])`` tuples; intent ``None``/``"__oos__"`` marks an out-of-scope
-    example (used only to tune the threshold). Needs >= 2 intents with >= 3 variants
+    example (an extra class of the scorer's classifiers and a negative of the threshold,
+    never an answer). Needs >= 2 intents with >= 3 variants
     each (``TooFewIntentsError``, ``TooFewVariantsError``, ``EmptyTrainingDataError``;
     all ``ChatDataError``, a ``PymeAiError``).
 
