@@ -122,35 +122,41 @@ def _softmax(scores, temperature):
     return e / e.sum(axis=1, keepdims=True)
 
 
-def tfidf_rows(vectorizer, texts, scale=1.0):
-    """``vectorizer.transform(texts) * scale`` for a fitted sublinear, l2-normalised
-    ``TfidfVectorizer``, without scikit-learn's per-call input checks (most of a single
-    answer's time): the same counts, ``1 + log(tf)``, idf weights and row norms, each
-    row on its own, float32 like the vectorizer's output."""
-    analyze = vectorizer.build_analyzer()
-    vocabulary = vectorizer.vocabulary_
-    indptr, indices, counts = [0], [], []
+def tfidf_rows(blocks, texts):
+    """``hstack([v.transform(texts) * scale for v, scale in blocks])`` for fitted
+    sublinear, l2-normalised ``TfidfVectorizer`` blocks, without scikit-learn's
+    per-call input checks (most of a single answer's time): the same counts,
+    ``1 + log(tf)``, idf weights and norms per block, each row on its own, float32 like
+    the vectorisers' output."""
+    analyzers = [(v.build_analyzer(), v.vocabulary_) for v, _ in blocks]
+    offsets = np.cumsum([0] + [len(v.vocabulary_) for v, _ in blocks])
+    bounds, indices, counts = [0], [], []  # one segment per (text, block)
     for text in texts:
-        row = {}
-        for term in analyze(text):
-            j = vocabulary.get(term)
-            if j is not None:
-                row[j] = row.get(j, 0) + 1
-        cols = sorted(row)
-        indices += cols
-        counts += [row[j] for j in cols]
-        indptr.append(len(indices))
-    indices = np.asarray(indices, dtype=np.int32)
+        for (analyze, vocabulary), offset in zip(analyzers, offsets, strict=False):
+            row = {}
+            for term in analyze(text):
+                j = vocabulary.get(term)
+                if j is not None:
+                    row[j] = row.get(j, 0) + 1
+            cols = sorted(row)
+            indices += [offset + j for j in cols]
+            counts += [row[j] for j in cols]
+            bounds.append(len(indices))
+    n_blocks = len(blocks)
+    bounds = np.asarray(bounds, dtype=np.int32)
+    sizes = np.diff(bounds)
     data = np.asarray(counts, dtype=np.float32)
     np.log(data, out=data)
     data += 1
-    data *= vectorizer.idf_[indices]
-    indptr = np.asarray(indptr, dtype=np.int32)
-    squares = np.add.reduceat(np.r_[data.astype(np.float64) ** 2, 0.0], indptr[:-1])
-    norms = np.sqrt(np.where(np.diff(indptr) > 0, squares, 1.0))
-    data = (data / np.repeat(norms, np.diff(indptr)) * scale).astype(np.float32)
-    shape = (len(texts), len(vocabulary))
-    return sp.csr_matrix((data, indices, indptr), shape=shape)
+    indices = np.asarray(indices, dtype=np.int32)
+    idf = np.concatenate([v.idf_ for v, _ in blocks]).astype(np.float32)
+    data *= idf[indices]
+    squares = np.add.reduceat(np.r_[data.astype(np.float64) ** 2, 0.0], bounds[:-1])
+    norms = np.sqrt(np.where(sizes > 0, squares, 1.0))
+    scales = np.tile([scale for _, scale in blocks], len(texts))
+    data = (data * np.repeat(scales / norms, sizes)).astype(np.float32)
+    shape = (len(texts), int(offsets[-1]))
+    return sp.csr_matrix((data, indices, bounds[::n_blocks]), shape=shape)
 
 
 def _knn_index(vectors):
@@ -219,22 +225,15 @@ class Scorer:
             TEMPERATURE * max(float(np.median((full @ w + b).max(axis=1))), 1e-3)
             for w, b in linear
         ]
-        # at answer time each block (char, word) is used on its own: no FeatureUnion
-        # overhead nor sparse hstack; weights, index and centroids are split by rows
-        self.blocks = []
-        start = 0
-        for name, vectorizer in union.transformer_list:
-            stop = start + len(vectorizer.vocabulary_)
-            self.blocks.append(
-                {
-                    "vectorizer": vectorizer,
-                    "scale": union.transformer_weights[name],
-                    "weights": [np.ascontiguousarray(w[start:stop]) for w, _ in linear],
-                    "index": index[start:stop],
-                    "centroids": centroids[start:stop],
-                }
-            )
-            start = stop
+        # at answer time: one query row for both blocks (``tfidf_rows``, no
+        # FeatureUnion overhead), one product with both classifiers' weights
+        self.blocks = [
+            (vectorizer, union.transformer_weights[name])
+            for name, vectorizer in union.transformer_list
+        ]
+        self.weights = np.ascontiguousarray(np.hstack([w for w, _ in linear]))
+        self.index = index
+        self.centroids = centroids
         word = union.transformer_list[1][1]
         self.intent_words = [set() for _ in range(self.n_intents)]
         for text, code in zip(texts, codes, strict=True):
@@ -273,28 +272,30 @@ class Scorer:
         self.mix = embedding_mix(float(np.median(counts)))
 
     def transform(self, texts):
-        """Per-block TF-IDF matrices of ``texts`` (already weighted)."""
-        return [tfidf_rows(b["vectorizer"], texts, b["scale"]) for b in self.blocks]
+        """TF-IDF rows of ``texts`` (CSR, both blocks weighted, as in training)."""
+        return tfidf_rows(self.blocks, texts)
 
-    def _decisions(self, mats, which):
-        total = self.intercepts[which].astype(np.float64)
-        for m, b in zip(mats, self.blocks, strict=True):
-            total = total + m @ b["weights"][which]
-        return total
+    def _decisions(self, mat):
+        """Decision values of both classifiers (SVM, SGD), float64."""
+        both = (mat @ self.weights).astype(np.float64)
+        width = len(self.intercepts[0])
+        return [
+            both[:, :width] + self.intercepts[0],
+            both[:, width:] + self.intercepts[1],
+        ]
 
-    def similarities(self, mats):
+    def similarities(self, mat):
         """Cosine similarity of each query to every stored variant (dense array)."""
-        pairs = zip(mats, self.blocks, strict=True)
-        return sum((m @ b["index"]).toarray() for m, b in pairs)
+        return (mat @ self.index).toarray()
 
     def score(self, texts):
         """``(predicted intent codes, feature rows)`` for ``texts``."""
-        mats = self.transform(texts)
+        mat = self.transform(texts)
         rows = np.arange(len(texts))
         n, has_oos = self.n_intents, getattr(self, "n_oos", 0) > 0
-        d_full = self._decisions(mats, 0)
+        d_full, d_sgd = self._decisions(mat)
         d_svc = d_full[:, :n]
-        d_sgd = self._decisions(mats, 1)[:, :n]
+        d_sgd = d_sgd[:, :n]
         p_svc = _softmax(d_svc, self.temperatures[0])
         p_sgd = _softmax(d_sgd, self.temperatures[1])
         oos_cols = [np.zeros(len(texts))] * len(OOS_FEATURES)
@@ -314,12 +315,9 @@ class Scorer:
             pred = mixed.argmax(axis=1)
         else:
             pred = d_svc.argmax(axis=1)
-        sims = self.similarities(mats)
+        sims = self.similarities(mat)
         per_intent = np.maximum.reduceat(sims, self.starts, axis=1)
-        centroid = sum(
-            (m @ b["centroids"]).toarray()
-            for m, b in zip(mats, self.blocks, strict=True)
-        )
+        centroid = (mat @ self.centroids).toarray()
         cols = []
         for d, p in ((d_svc, p_svc), (d_sgd, p_sgd)):
             top2 = np.sort(p, axis=1)[:, -2:] if p.shape[1] > 1 else np.c_[p * 0, p]

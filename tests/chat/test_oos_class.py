@@ -102,21 +102,23 @@ def test_fold_scorers_never_train_on_the_labelled_lines_they_score(monkeypatch):
 
 
 # --- the answer-time fast paths compute what scikit-learn computes
-def test_tfidf_rows_equal_the_vectorizers_own_transform():
+def test_tfidf_rows_equal_the_feature_unions_own_transform():
     from pyme_ai.chat.features import make_vectorizer, tfidf_rows
 
     union = make_vectorizer().fit(TEXTS + OOS)
+    blocks = [
+        (v, union.transformer_weights[name]) for name, v in union.transformer_list
+    ]
     queries = ["I lost my card!!", "", "¿?", "zzz qqq", "top up top up my card", "a"]
-    for _name, vectorizer in union.transformer_list:
-        expected = vectorizer.transform(queries) * 0.5
-        got = tfidf_rows(vectorizer, queries, 0.5)
-        assert got.shape == expected.shape and got.dtype == np.float32
-        np.testing.assert_allclose(got.toarray(), expected.toarray(), atol=1e-6)
-        # one row alone is the same row as in a batch
-        np.testing.assert_array_equal(
-            tfidf_rows(vectorizer, queries[4:5], 0.5).toarray()[0],
-            got.toarray()[4],
-        )
+    expected = union.transform(queries)
+    got = tfidf_rows(blocks, queries)
+    assert got.shape == expected.shape and got.dtype == np.float32
+    np.testing.assert_allclose(got.toarray(), expected.toarray(), atol=1e-6)
+    # one row alone is the same row as in a batch
+    np.testing.assert_array_equal(
+        tfidf_rows(blocks, queries[4:5]).toarray()[0], got.toarray()[4]
+    )
+    assert not got[1].nnz and not got[2].nnz  # nothing known: an empty row
 
 
 def test_flat_trees_predict_the_gradient_boosting_probability():
