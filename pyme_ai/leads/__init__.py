@@ -18,6 +18,7 @@ or, without a holdout report, ``leads.LeadModel(**hyperparameters).fit(data)``.
 from .baselines import logistic_scores, naive_bayes_scores
 from .chart import calibration_svg, gains_svg
 from .contact import (
+    calling_region,
     derive_contact_columns,
     detect_roles,
     email_features,
@@ -48,6 +49,7 @@ from .tiers import (
 
 __all__ = [
     "calibration_svg",
+    "calling_region",
     "gains_svg",
     "holdout_summary",
     "DEFAULT_MIN_PER_CLASS",

@@ -7,9 +7,11 @@ by phonenumbers). The raw columns are dropped: they identify people, not pattern
 
 from __future__ import annotations
 
+import functools
 import re
 
 import phonenumbers
+from phonenumbers import COUNTRY_CODE_TO_REGION_CODE
 
 from ..tabular import is_missing, map_distinct
 
@@ -26,6 +28,8 @@ FREE_EMAIL_DOMAINS = frozenset(
 EMAIL_RE = re.compile(r"^[^@\s]+@([^@\s]+\.[a-z]{2,})$", re.IGNORECASE)
 PHONE_RE = re.compile(r"^\+?[\d\s().-]{6,}$")
 FLOAT_RE = re.compile(r"^-?\d+\.\d+$")
+# an international number: "+" or "00", then the digits of its calling code
+CALLING_CODE_RE = re.compile(r"\s*(?:\+|00)\D?(\d)\D?(\d)?\D?(\d)?")
 DEFAULT_REGION = "ES"
 SAMPLE = 2000
 
@@ -56,6 +60,24 @@ def phone_features(value, region=DEFAULT_REGION):
     if not phonenumbers.is_valid_number(number):
         return 0.0, None
     return 1.0, phonenumbers.region_code_for_number(number)
+
+
+def calling_region(number):
+    """Region (ISO code) of an international number from its calling code; None
+    for a national or missing number (whether it is valid is not checked)."""
+    match = CALLING_CODE_RE.match(number) if number else None
+    return _region_of_code(match.groups()) if match else None
+
+
+@functools.lru_cache(maxsize=4096)
+def _region_of_code(digits):
+    code = ""
+    for digit in digits:
+        code += digit or ""
+        regions = COUNTRY_CODE_TO_REGION_CODE.get(int(code)) if digit else None
+        if regions:
+            return regions[0]
+    return None
 
 
 def _looks_like(values, test, share):

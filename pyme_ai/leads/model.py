@@ -568,8 +568,12 @@ class LeadModel(Estimator):
 
     def logit(self, table):
         derived = self._derived(table)
-        x, __ = self.encoder_.transform(derived)
-        return self.intercept_ + x @ self.coef_
+        cols, linear, __ = self.encoder_.encode(derived)
+        # one active indicator per column and row: sum their coefficients
+        logit = self.intercept_ + self.coef_[cols].sum(axis=1)
+        if self.encoder_.linear:
+            logit += linear @ self.coef_[int(self.encoder_.offsets[-1]) :]
+        return logit
 
     def predict(self, table):
         """P(won) of every row of ``table`` (column -> values)."""
@@ -592,14 +596,26 @@ class LeadModel(Estimator):
         contrib -= self.centre_
         return contrib, clean, self.baseline_ + contrib.sum(axis=1)
 
-    def explain(self, table, n_reasons=3):
-        """Per row: ``probability``, ``score`` (1-100), ``tier`` and ``reasons``
-        (``{"up": [...], "down": [...]}``, at most ``n_reasons`` each, strongest
-        first; an item is ``{"column", "value", "contribution"}``)."""
-        contrib, clean, logit = self.contributions(table)
+    def rate(self, table, logit=None):
+        """Per row: ``probability``, ``score`` (1-100) and ``tier``, without the
+        reasons (vectorised: what a full rescoring stores)."""
+        if logit is None:
+            logit = self.logit(table)
         probability = 1 / (1 + np.exp(-logit))
         score = np.clip(np.round(probability * 100), 1, 100).astype(int)
-        tier = tiers_for(score, self.thresholds_)
+        return {
+            "probability": probability,
+            "score": score,
+            "tier": tiers_for(score, self.thresholds_),
+        }
+
+    def explain(self, table, n_reasons=3):
+        """:meth:`rate` and, per row, ``reasons`` (``{"up": [...], "down": [...]}``,
+        at most ``n_reasons`` each, strongest first; an item is ``{"column",
+        "value", "contribution"}``): an exact breakdown of the logit, to compute
+        for the rows shown rather than store."""
+        contrib, clean, logit = self.contributions(table)
+        rated = self.rate(table, logit)
         columns = self.columns
         values = [clean[name].tolist() for name in columns]
         categories = [
@@ -642,12 +658,7 @@ class LeadModel(Estimator):
                     "down": [item(j, i, row[j]) for j in bottom[i] if row[j] < 0],
                 }
             )
-        return {
-            "probability": probability,
-            "score": score,
-            "tier": tier,
-            "reasons": reasons,
-        }
+        return dict(rated, reasons=reasons)
 
 
 def format_reasons(reasons, labels=None):

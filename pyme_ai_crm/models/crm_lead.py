@@ -38,7 +38,7 @@ class CrmLead(models.Model):
     # The scoring columns are not indexed: the scoring UPDATE then leaves every
     # crm_lead index alone and PostgreSQL can update the rows in place (HOT).
     ai_tier = fields.Selection(TIERS, string="AI Tier", readonly=True, copy=False)
-    ai_reasons = fields.Json(string="AI Reasons Data", readonly=True, copy=False)
+    ai_reasons = fields.Json(string="AI Reasons Data", compute="_compute_ai_reasons")
     ai_reasons_html = fields.Html(
         string="AI Reasons", compute="_compute_ai_reasons_html", sanitize=False
     )
@@ -52,6 +52,9 @@ class CrmLead(models.Model):
     ai_score_previous = fields.Integer(
         string="AI Previous Score", readonly=True, copy=False
     )
+    # id of the pyme.ai.model that gave the score (no foreign key: not checked on
+    # every scoring write)
+    ai_score_model = fields.Integer(string="AI Score Model", readonly=True, copy=False)
     ai_score_trend = fields.Selection(
         TRENDS, string="AI Score Trend", readonly=True, copy=False
     )
@@ -190,6 +193,20 @@ class CrmLead(models.Model):
         }
 
     # ------------------------------------------------------------ display
+    @api.depends("ai_score_date")
+    def _compute_ai_reasons(self):
+        """Why the score, for the leads read (not stored: the scoring writes only
+        numbers): the active model's exact breakdown of the score, the lead seen
+        when it was scored (its age, time in stage and messages then)."""
+        self.ai_reasons = False
+        scoring = self.env["pyme.ai.lead.scoring"].sudo()
+        scored = self.filtered(lambda lead: lead.ai_score_date and lead._origin.id)
+        companies = scored.grouped(lambda lead: lead.company_id or self.env.company)
+        for company, leads in companies.items():
+            reasons = scoring.with_company(company)._ai_reasons(leads._origin)
+            for lead in leads:
+                lead.ai_reasons = reasons.get(lead._origin.id, False)
+
     @api.depends("ai_reasons")
     @api.depends_context("lang")
     def _compute_ai_reasons_html(self):

@@ -3,14 +3,11 @@
 """Lead scoring: crm.lead features read in batches, fed to pyme_ai.leads."""
 
 import io
-import json
-import time
 from collections import defaultdict
 from datetime import datetime
 from typing import NamedTuple
 
 from markupsafe import Markup
-from phonenumbers import COUNTRY_CODE_TO_REGION_CODE
 
 from odoo import api, fields, models
 from odoo.osv import expression
@@ -18,7 +15,7 @@ from odoo.tools import SQL
 from odoo.tools.misc import formatLang
 from odoo.tools.translate import LazyTranslate
 
-from odoo.addons.pyme_ai_base.tools import RUN_DONE, AiNotice, display_value
+from odoo.addons.pyme_ai_base.tools import AiNotice, display_value
 
 from pyme_ai import leads as engine
 from pyme_ai.sales import history_moments
@@ -29,9 +26,9 @@ HOT_PARAM = "pyme_ai_crm.hot_threshold"
 WARM_PARAM = "pyme_ai_crm.warm_threshold"
 # Most recent closed leads used for training.
 MAX_TRAINING_LEADS = 100000
-# Seconds one call of the scoring cron keeps taking batches before it hands back to
-# the runner (which calls again while leads remain).
-APPLY_TIME_BUDGET = 60.0
+# A full rescoring walks the open leads in this many stripes (id modulo it), one
+# batch of one stripe per call of the scoring cron (the runner commits between calls).
+RESCORE_STRIPES = 8
 # Most frequent tags turned into yes/no features.
 MAX_TAG_FEATURES = 20
 # Share of won leads whose previous stage must be known to use the stage as a feature.
@@ -78,31 +75,8 @@ def _since(values, when):
     return [_days(value, moment) for value, moment in zip(values[0], when, strict=True)]
 
 
-def _phone_country(number):
-    """Country (ISO code) of an international number from its calling code; None for
-    a national or missing number. (Odoo's own ``phone_state`` says if it is valid.)"""
-    if not number:
-        return None
-    digits = "".join(ch for ch in number[:12] if ch.isdigit() or ch == "+")
-    if digits.startswith("+"):
-        digits = digits[1:]
-    elif digits.startswith("00"):
-        digits = digits[2:]
-    else:
-        return None
-    for size in (1, 2, 3):
-        regions = COUNTRY_CODE_TO_REGION_CODE.get(int(digits[:size] or 0))
-        if regions:
-            return regions[0]
-    return None
-
-
 def _phone_region(values, when):
-    cache = {}
-    return [
-        cache.setdefault(number, _phone_country(number)) if number else None
-        for number in _first(values, when)
-    ]
+    return [engine.calling_region(number) for number in _first(values, when)]
 
 
 class Feature(NamedTuple):
@@ -150,7 +124,7 @@ READ_FIELDS = tuple(dict.fromkeys(f for feature in FEATURES for f in feature.fie
 #: the stored columns among them, read by one SQL query (tags come from their table)
 COLUMN_FIELDS = tuple(name for name in READ_FIELDS if name != "tag_ids")
 #: the scoring state read with them (to write only what changed)
-STATE_FIELDS = ("ai_score", "ai_tier", "ai_needs_scoring")
+STATE_FIELDS = ("ai_score", "ai_tier", "ai_needs_scoring", "ai_score_model")
 #: the crm.lead field of each column read from one (id codes and selection codes
 #: are rendered from it for the reader)
 FIELD_OF = {f.column: f.fields[0] for f in FEATURES if f.read in (_ref, _value)}
@@ -428,14 +402,22 @@ class PymeAiLeadScoring(models.AbstractModel):
         if not use_stage:
             rows["stage_id"] = [None] * n
             rows["date_last_stage_update"] = [None] * n
+        if not per_stage:  # one row per lead: only those in a won stage change
+            rows["as_of"] = [as_of[lead_id] for lead_id in rows["id"]]
+            for index, lead_id in enumerate(rows["id"]):
+                stays, in_won = visits[lead_id]
+                if in_won and use_stage:
+                    stage, entered, left = (stays or [(None, None, None)])[-1]
+                    rows["stage_id"][index] = stage
+                    rows["date_last_stage_update"][index] = entered
+                    rows["as_of"][index] = min(left or as_of[lead_id], as_of[lead_id])
+            return rows
         out = {name: [] for name in (*rows, "as_of")}
         for index, lead_id in enumerate(rows["id"]):
             moment = as_of[lead_id]
             stays, in_won = visits[lead_id]
             if not use_stage:
                 stays = []
-            elif not per_stage:
-                stays = stays[-1:] if in_won else []
             for stage, entered, left in stays or [(None, None, None)]:
                 for name, values in rows.items():
                     out[name].append(values[index])
@@ -443,12 +425,12 @@ class PymeAiLeadScoring(models.AbstractModel):
                 if stays or (in_won and use_stage):
                     out["stage_id"][-1] = stage
                     out["date_last_stage_update"][-1] = entered
-        if per_stage:  # seen partway through the stay, as open leads are seen
-            ids, ends = out["id"], out["as_of"]
-            keys = [f"{i}:{s}" for i, s in zip(ids, out["stage_id"], strict=True)]
-            stays = zip(keys, out["date_last_stage_update"], ends, strict=True)
-            seen = history_moments(stays)
-            out["as_of"] = [seen.get(k, end) for k, end in zip(keys, ends, strict=True)]
+        # seen partway through the stay, as open leads are seen
+        ids, ends = out["id"], out["as_of"]
+        keys = [f"{i}:{s}" for i, s in zip(ids, out["stage_id"], strict=True)]
+        stays = zip(keys, out["date_last_stage_update"], ends, strict=True)
+        seen = history_moments(stays)
+        out["as_of"] = [seen.get(k, end) for k, end in zip(keys, ends, strict=True)]
         return out
 
     def _ai_won_stage_ids(self):
@@ -708,8 +690,8 @@ class PymeAiLeadScoring(models.AbstractModel):
 
     def _ai_after_activate(self, ai_model, previous):
         """A new active model rescores every open lead of its company: a cursor on
-        the model walks them by id (no flag written on the leads)."""
-        ai_model.sudo().lead_rescore_after_id = 0
+        the model walks them (no flag written on the leads)."""
+        ai_model.sudo().write({"lead_rescore_after_id": 0, "lead_rescore_stripe": 0})
         return super()._ai_after_activate(ai_model, previous)
 
     # ------------------------------------------------------------------ applying
@@ -729,251 +711,221 @@ class PymeAiLeadScoring(models.AbstractModel):
     def _ai_company_sql(self, ai_model):
         return SQL("(company_id = %s OR company_id IS NULL)", ai_model.company_id.id)
 
-    def _ai_next_ids(self, ai_model, limit):
-        """(ids to score, flagged ids the domain never scores (now unflagged), new
-        cursor or None).
+    def _ai_walk_sql(self, ai_model, stripe_only=False):
+        """The open leads of the company the model's cursor has not passed (with
+        ``stripe_only``, those of its current stripe)."""
+        stripe, after = ai_model.lead_rescore_stripe, ai_model.lead_rescore_after_id
+        if after < 0:
+            return SQL("FALSE")
+        later = SQL("mod(id, %s) > %s", RESCORE_STRIPES, stripe)
+        return SQL(
+            "(%s AND %s AND (%s OR (mod(id, %s) = %s AND id > %s)))",
+            self._ai_company_sql(ai_model),
+            self.env["crm.lead"]._ai_open_sql("crm_lead"),
+            SQL("FALSE") if stripe_only else later,
+            RESCORE_STRIPES,
+            stripe,
+            after,
+        )
 
-        Flagged leads (edited, or queued by "Score now") come first, through a
-        partial index holding only them; then, after a new model, the open leads
-        after the model's cursor, by id.
-        """
+    def _ai_unflag_never(self, ai_model):
+        """Unflag the flagged leads the domain never scores (won, archived)."""
         Lead = self.env["crm.lead"]
         Lead.flush_model(["ai_needs_scoring", "active", "probability", "company_id"])
-        company = self._ai_company_sql(ai_model)
-        # flagged leads the domain never scores (won, archived) are unflagged at once
         self.env.cr.execute(
             SQL(
                 "UPDATE crm_lead SET ai_needs_scoring = FALSE "
                 "WHERE ai_needs_scoring AND %s AND NOT %s RETURNING id",
-                company,
+                self._ai_company_sql(ai_model),
                 Lead._ai_open_sql("crm_lead"),
             )
         )
         never = [row[0] for row in self.env.cr.fetchall()]
         if never:
             Lead.invalidate_model(["ai_needs_scoring"])
+        return never
+
+    def _ai_next_ids(self, ai_model, limit):
+        """Ids of the next leads to score, the model's cursor moved past them.
+
+        Flagged leads (edited, or queued by "Score now") come first, through a
+        partial index holding only them; then, after a new model, the open leads
+        the model's cursor has not passed: stripe by stripe (id modulo
+        ``RESCORE_STRIPES``), by id. A batch of one stripe holds a few rows of
+        each table page: committed batch by batch, each update finds room on its
+        page left by the previous batch, and PostgreSQL updates in place (HOT).
+        """
+        self._ai_unflag_never(ai_model)
         self.env.cr.execute(
             SQL(
                 "SELECT id FROM crm_lead WHERE ai_needs_scoring AND %s "
                 "ORDER BY id LIMIT %s",
-                company,
+                self._ai_company_sql(ai_model),
                 limit,
             )
         )
         ids = [row[0] for row in self.env.cr.fetchall()]
-        cursor = None
-        after = ai_model.lead_rescore_after_id
-        if after >= 0 and len(ids) < limit:
+        model = ai_model.sudo()
+        while model.lead_rescore_after_id >= 0 and len(ids) < limit:
+            stripe = model.lead_rescore_stripe
             self.env.cr.execute(
                 SQL(
-                    "SELECT id FROM crm_lead WHERE id > %s AND %s AND %s "
-                    "ORDER BY id LIMIT %s",
-                    after,
-                    Lead._ai_open_sql("crm_lead"),
-                    company,
+                    "SELECT id FROM crm_lead WHERE %s ORDER BY id LIMIT %s",
+                    self._ai_walk_sql(model, stripe_only=True),
                     limit - len(ids),
                 )
             )
             walked = [row[0] for row in self.env.cr.fetchall()]
-            cursor = walked[-1] if len(walked) == limit - len(ids) else -1
+            if len(walked) == limit - len(ids):
+                model.lead_rescore_after_id = walked[-1]
+            else:  # the stripe is done: the next one, or the end of the walk
+                last = stripe + 1 == RESCORE_STRIPES
+                model.lead_rescore_stripe = 0 if last else stripe + 1
+                model.lead_rescore_after_id = -1 if last else 0
             ids = sorted(set(ids).union(walked))
-        return ids, never, cursor
+        return ids
 
-    def _ai_count_pending(self, ai_model):
-        Lead = self.env["crm.lead"]
-        company = self._ai_company_sql(ai_model)
-        after = ai_model.lead_rescore_after_id
+    def _ai_count_pending(self, ai_model, estimate=False):
+        """Leads still to score: the flagged ones and those the cursor has not
+        passed; with ``estimate``, one batch for the latter while there are some
+        (counting them scans the table)."""
+        walking = estimate and ai_model.lead_rescore_after_id >= 0
         self.env.cr.execute(
             SQL(
-                "SELECT COUNT(*) FROM crm_lead WHERE %s AND (ai_needs_scoring%s)",
-                company,
-                SQL(" OR (id > %s AND %s)", after, Lead._ai_open_sql("crm_lead"))
-                if after >= 0
-                else SQL(),
+                "SELECT COUNT(*) FROM crm_lead WHERE %s AND (ai_needs_scoring OR %s)",
+                self._ai_company_sql(ai_model),
+                SQL("FALSE") if estimate else self._ai_walk_sql(ai_model),
             )
         )
-        return self.env.cr.fetchone()[0]
+        return self.env.cr.fetchone()[0] + (self._ai_apply_batch_size * walking)
 
     def _ai_apply_pending(self, ai_model, apply=True):
-        """Score pending leads in batches for up to ``APPLY_TIME_BUDGET`` seconds
-        (the runner calls again while some remain); return (done, left)."""
+        """Score one batch of pending leads (the runner commits and calls again
+        while some remain); return (done, left)."""
         done = 0
         if apply:
-            deadline = time.monotonic() + self._ai_param(
-                "pyme_ai_crm.apply_time_budget", APPLY_TIME_BUDGET, float, 1.0
-            )
-            engine_model = run = None
-            while True:
-                ids, never, cursor = self._ai_next_ids(
-                    ai_model, self._ai_apply_batch_size
+            ids = self._ai_next_ids(ai_model, self._ai_apply_batch_size)
+            if ids:
+                engine_model = ai_model._read_engine_model()
+                self._ai_apply_batch(
+                    self.env["crm.lead"].browse(ids), engine_model, ai_model
                 )
-                if ids:
-                    if engine_model is None:
-                        engine_model = ai_model._read_engine_model()
-                        run = self._ai_new_run("apply", "cron", ai_model)
-                    self._ai_apply(
-                        self.env["crm.lead"].browse(ids), engine_model, ai_model
-                    )
-                    done += len(ids)
-                if cursor is not None:
-                    ai_model.sudo().lead_rescore_after_id = cursor
-                if not ids or time.monotonic() > deadline:
-                    break
-            if run:
-                run._finish(RUN_DONE, records_count=done)
-        return done, self._ai_count_pending(ai_model)
+                done = len(ids)
+        return done, self._ai_count_pending(ai_model, estimate=True)
 
     def _ai_pending_batches(self, ai_model):
         """Every batch of lead ids still to score, the model's cursor moved past
         them (for a job queue: each batch becomes one job): the flagged leads, then
-        the open leads after the cursor."""
+        the open leads the cursor has not passed, in the cursor's order."""
         size = self._ai_apply_batch_size
-        self._ai_next_ids(ai_model, 1)  # unflags what the domain never scores
-        Lead = self.env["crm.lead"]
-        company = self._ai_company_sql(ai_model)
+        self._ai_unflag_never(ai_model)
         self.env.cr.execute(
             SQL(
-                "SELECT id FROM crm_lead WHERE ai_needs_scoring AND %s ORDER BY id",
-                company,
+                "SELECT id FROM crm_lead WHERE %s AND (ai_needs_scoring OR %s) "
+                "ORDER BY NOT ai_needs_scoring, mod(id, %s), id",
+                self._ai_company_sql(ai_model),
+                self._ai_walk_sql(ai_model),
+                RESCORE_STRIPES,
             )
         )
-        flagged = [row[0] for row in self.env.cr.fetchall()]
-        batches = [flagged[i : i + size] for i in range(0, len(flagged), size)]
-        after = ai_model.lead_rescore_after_id
-        if after >= 0:
-            self.env.cr.execute(
-                SQL(
-                    "SELECT id FROM crm_lead WHERE id > %s AND %s AND %s "
-                    "AND NOT ai_needs_scoring ORDER BY id",
-                    after,
-                    Lead._ai_open_sql("crm_lead"),
-                    company,
-                )
-            )
-            walked = [row[0] for row in self.env.cr.fetchall()]
-            batches += [walked[i : i + size] for i in range(0, len(walked), size)]
-            ai_model.sudo().lead_rescore_after_id = -1
-        return batches
-
-    def _ai_unflag(self, lead_ids):
-        self.env.cr.execute(
-            SQL(
-                "UPDATE crm_lead SET ai_needs_scoring = FALSE WHERE id = ANY(%s)",
-                list(lead_ids),
-            )
-        )
-        self.env["crm.lead"].invalidate_model(["ai_needs_scoring"])
+        ids = [row[0] for row in self.env.cr.fetchall()]
+        ai_model.sudo().write({"lead_rescore_stripe": 0, "lead_rescore_after_id": -1})
+        return [ids[i : i + size] for i in range(0, len(ids), size)]
 
     def _ai_apply(self, records, engine_model, ai_model):
+        """Score ``records`` (no reasons: they are computed for the leads read) and
+        write the leads whose score or tier changed, or scored by another model."""
         now = fields.Datetime.now()
         tag_ids = (ai_model.report or {}).get("tag_ids", [])
         table, ids, state = self._ai_lead_table_state(
             records.ids, dict.fromkeys(records.ids, now), tag_ids
         )
-        scored = engine_model.explain(table)
-        # a lead's first score by a new model is a new baseline: its trend (and a
-        # deal's "score fell") follows changes of the lead, not of the model
+        rated = engine_model.rate(table)
+        scores, tiers = rated["score"].tolist(), rated["tier"]
+        # written: a new score or tier, or the first score by this model (a new
+        # baseline: its trend, and a deal's "score fell", follow the lead's changes,
+        # not the model's)
+        ours = [by == ai_model.id for by in state["ai_score_model"]]
         old = [score or 0 for score in state["ai_score"]]
-        scored_ids = [i for i, score in zip(ids, old, strict=True) if score]
-        other = self._ai_scored_by_other_model(scored_ids, ai_model)
-        old = [0 if i in other else score for i, score in zip(ids, old, strict=True)]
-        trends = engine.score_trend(old, scored["score"])
+        changed = [
+            i
+            for i, (score, tier) in enumerate(zip(scores, tiers, strict=True))
+            if score != old[i] or tier != state["ai_tier"][i] or not ours[i]
+        ]
+        previous = [old[i] if ours[i] else 0 for i in changed]
+        trends = engine.score_trend(previous, [scores[i] for i in changed])
+        probability = rated["probability"].tolist()
         values = [
-            (
-                lead_id,
-                int(scored["score"][index]),
-                float(scored["probability"][index]),
-                scored["tier"][index],
-                json.dumps(scored["reasons"][index]),
-                old[index] or None,
-                str(trends[index]),
-            )
-            for index, lead_id in enumerate(ids)
+            (ids[i], scores[i], probability[i], tiers[i], before or None, trend)
+            for i, before, trend in zip(changed, previous, trends, strict=True)
         ]
         flagged = [
-            lead_id
-            for lead_id, flag in zip(ids, state["ai_needs_scoring"], strict=True)
-            if flag
+            i for i, flag in zip(ids, state["ai_needs_scoring"], strict=True) if flag
         ]
         self._ai_write_scores(values, ai_model, now, flagged)
 
-    def _ai_scored_by_other_model(self, lead_ids, ai_model):
-        """The leads among ``lead_ids`` whose latest score came from another model."""
-        self.env["pyme.ai.lead.score"].flush_model(["lead_id", "model_id", "date"])
-        self.env.cr.execute(
-            SQL(
-                "SELECT lead_id FROM (SELECT DISTINCT ON (lead_id) lead_id, model_id "
-                "FROM pyme_ai_lead_score WHERE lead_id = ANY(%s) "
-                "ORDER BY lead_id, date DESC, id DESC) last "
-                "WHERE model_id IS DISTINCT FROM %s",
-                list(lead_ids),
-                ai_model.id,
-            )
-        )
-        return {row[0] for row in self.env.cr.fetchall()}
+    def _ai_reasons(self, leads):
+        """{lead id: reasons} of the active model's scores of ``leads`` (scored
+        leads of the current company), seen when they were scored."""
+        ai_model = self.env["pyme.ai.model"]._get_active(self._ai_kind)
+        engine_model = ai_model._load_engine_model(retrain=False) if ai_model else None
+        if engine_model is None:
+            return {}
+        as_of = {lead.id: lead.ai_score_date for lead in leads}
+        tag_ids = (ai_model.report or {}).get("tag_ids", [])
+        table, ids, __ = self._ai_lead_table_state(leads.ids, as_of, tag_ids)
+        return dict(zip(ids, engine_model.explain(table)["reasons"], strict=True))
 
     def _ai_write_scores(self, values, ai_model, now, flagged=()):
-        """The new scores of a batch: COPY into a temporary table, then one UPDATE
-        and one INSERT (no SQL text to build or parse per lead).
+        """The new scores of a batch (id, score, probability, tier, previous score,
+        trend): COPY into a temporary table, then one UPDATE and one INSERT (no SQL
+        text to build or parse per lead).
 
-        Only the leads whose score, tier or reasons changed are written (PostgreSQL
-        compares them, the reasons as jsonb); none of the columns set is indexed,
-        so the rows can be updated in place (HOT). The history gets a row only for
-        the leads whose score moved. ``flagged`` leads are unflagged either way.
+        None of the columns set is indexed (nor changes the row's size), so the
+        rows can be updated in place (HOT). The history gets a row only for the
+        leads whose score moved. ``flagged`` leads are unflagged either way.
         """
-        if not values:
-            return
         self.env["crm.lead"].flush_model()
         cr = self.env.cr
-        cr.execute(
-            SQL(
+        if values:
+            cr.execute(
                 "CREATE TEMP TABLE IF NOT EXISTS pyme_ai_lead_score_batch "
-                "(id int, score int, probability float8, tier varchar, "
-                "reasons jsonb, previous int, trend varchar) ON COMMIT DROP; "
-                "TRUNCATE pyme_ai_lead_score_batch"
+                "(id int, score int, probability float8, tier varchar, previous int, "
+                "trend varchar) ON COMMIT DROP; TRUNCATE pyme_ai_lead_score_batch"
             )
-        )
-        buffer = io.StringIO()
-        for lead_id, score, probability, tier, reasons, previous, trend in values:
-            buffer.write(
-                f"{lead_id}\t{score}\t{probability!r}\t{tier}\t"
-                f"{reasons.replace(chr(92), chr(92) * 2)}\t"
-                f"{previous if previous is not None else chr(92) + 'N'}\t{trend}\n"
-            )
-        buffer.seek(0)
-        cr.copy_expert("COPY pyme_ai_lead_score_batch FROM STDIN", buffer)
-        cr.execute(
-            SQL(
-                """
-                WITH written AS (
-                    UPDATE crm_lead l
-                       SET ai_score = v.score, ai_probability = v.probability,
-                           ai_tier = v.tier, ai_reasons = v.reasons,
-                           ai_score_previous = v.previous, ai_score_trend = v.trend,
-                           ai_score_date = %(now)s, ai_needs_scoring = FALSE
-                      FROM pyme_ai_lead_score_batch v
-                     WHERE l.id = v.id AND l.id BETWEEN %(low)s AND %(high)s
-                       AND (l.ai_score IS DISTINCT FROM v.score
-                            OR l.ai_tier IS DISTINCT FROM v.tier
-                            OR l.ai_reasons IS DISTINCT FROM v.reasons)
-                 RETURNING l.id, l.company_id, v.score, v.probability, v.tier,
-                           v.previous IS DISTINCT FROM v.score AS moved
+            buffer = io.StringIO()
+            for lead_id, score, probability, tier, previous, trend in values:
+                previous = "\\N" if previous is None else previous
+                buffer.write(
+                    f"{lead_id}\t{score}\t{probability!r}\t{tier}\t{previous}\t{trend}\n"
                 )
-                INSERT INTO pyme_ai_lead_score
-                       (lead_id, company_id, date, score, probability, tier,
-                        model_id, create_uid, write_uid, create_date, write_date)
-                SELECT id, company_id, %(now)s, score, probability, tier,
-                       %(model)s, %(uid)s, %(uid)s, %(now)s, %(now)s
-                  FROM written
-                 WHERE moved
-                """,
-                now=now,
-                model=ai_model.id,
-                uid=self.env.uid,
-                low=min(row[0] for row in values),  # the batch read by primary key
-                high=max(row[0] for row in values),
+            buffer.seek(0)
+            cr.copy_expert("COPY pyme_ai_lead_score_batch FROM STDIN", buffer)
+            cr.execute(
+                SQL(
+                    """
+                    WITH written AS (
+                        UPDATE crm_lead l
+                           SET ai_score = v.score, ai_probability = v.probability,
+                               ai_tier = v.tier, ai_score_previous = v.previous,
+                               ai_score_trend = v.trend, ai_score_date = %(now)s,
+                               ai_score_model = %(model)s, ai_needs_scoring = FALSE
+                          FROM pyme_ai_lead_score_batch v
+                         WHERE l.id = v.id AND l.id = ANY(%(ids)s)
+                     RETURNING l.id, v.score, v.probability, v.tier,
+                               v.previous IS DISTINCT FROM v.score AS moved
+                    )
+                    INSERT INTO pyme_ai_lead_score
+                           (lead_id, date, score, probability, tier, model_id)
+                    SELECT id, %(now)s, score, probability, tier, %(model)s
+                      FROM written
+                     WHERE moved
+                    """,
+                    now=now,
+                    model=ai_model.id,
+                    ids=[row[0] for row in values],  # read by primary key
+                )
             )
-        )
         if flagged:
             # the flagged leads whose score did not change (the others are unflagged)
             cr.execute(
@@ -992,6 +944,7 @@ class PymeAiLeadScoring(models.AbstractModel):
                 "ai_score_previous",
                 "ai_score_trend",
                 "ai_score_date",
+                "ai_score_model",
                 "ai_needs_scoring",
                 "ai_score_history_ids",
             ]

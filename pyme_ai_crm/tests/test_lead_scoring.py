@@ -1,7 +1,12 @@
 # Copyright 2026 pyme_ai contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import math
+from datetime import timedelta
 from unittest.mock import patch
 
+from freezegun import freeze_time
+
+from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
@@ -10,6 +15,7 @@ from odoo.addons.pyme_ai_base.tests.common import make_users
 
 from pyme_ai.leads import TREND_DELTA
 
+from ..models.pyme_ai_lead_scoring import RESCORE_STRIPES
 from .common import LeadScoringCase
 
 LOGGER = "odoo.addons.pyme_ai_base.models.pyme_ai_capability"
@@ -197,7 +203,7 @@ class TestLeadScoring(LeadScoringCase):
         self.scoring._ai_train()
         self.scoring._cron_ai_apply()
         self.assertFalse(lead.ai_needs_scoring)
-        history = len(lead.ai_score_history_ids)
+        history, score = len(lead.ai_score_history_ids), lead.ai_score
         run = self.scoring._ai_train()
         self.assertEqual(run.state, "done", run.message)
         # a cursor on the new model, no flag written on the leads
@@ -212,11 +218,18 @@ class TestLeadScoring(LeadScoringCase):
         self.assertEqual(run.model_id.lead_rescore_after_id, -1)
         self.assertFalse(won[0].ai_needs_scoring)
         self.assertFalse(any(won.mapped("ai_score_date")))
-        # the same history gives the same score: no write, no history row
-        self.assertEqual(len(lead.ai_score_history_ids), history)
+        # the same history gives the same score, the new model's baseline
+        self.assertEqual(len(lead.ai_score_history_ids), history + 1)
+        self.assertEqual(lead.ai_score_history_ids[:1].model_id, run.model_id)
+        self.assertEqual(lead.ai_score_history_ids[:2].mapped("score")[0], score)
         self.assertEqual(
             self.scoring._ai_count_pending(run.model_id), 0, "nothing left flagged"
         )
+        # the same model again: nothing changed, nothing written
+        run.model_id.lead_rescore_after_id = 0
+        self.scoring._cron_ai_apply()
+        self.assertEqual(run.model_id.lead_rescore_after_id, -1)
+        self.assertEqual(len(lead.ai_score_history_ids), history + 1)
 
     def test_score_now_beyond_a_batch_queues(self):
         self._create_history(40, 40)
@@ -313,7 +326,8 @@ class TestLeadScoring(LeadScoringCase):
         such, three a side at most, strength from the contribution."""
         tag = self.env["crm.tag"].create({"name": "Feria 2026"})
         lead = self._open_lead(web=True, revenue=24000)
-        lead.ai_reasons = {
+        lead.ai_score_date = fields.Datetime.now()  # scored: its reasons are read
+        reasons = {
             "up": [
                 {"column": "expected_revenue", "value": 24000.0, "contribution": 1.3},
                 {"column": "lead_age_days", "value": 35.00048, "contribution": 0.5},
@@ -323,6 +337,12 @@ class TestLeadScoring(LeadScoringCase):
             ],
             "down": [{"column": f"tag_{tag.id}", "value": "no", "contribution": -0.2}],
         }
+        scoring_cls = self.registry["pyme.ai.lead.scoring"]
+        self.startPatcher(
+            patch.object(
+                scoring_cls, "_ai_reasons", lambda self, leads: {lead.id: reasons}
+            )
+        )
         html = str(lead.ai_reasons_html)
         self.assertIn("▲▲▲</span>Expected Revenue = ", html)
         self.assertIn("24,000.00", html)
@@ -335,6 +355,65 @@ class TestLeadScoring(LeadScoringCase):
         spanish = str(lead.with_context(lang="es_ES").ai_reasons_html)
         self.assertIn("24.000,00", spanish)
         self.assertIn("Sin la etiqueta «Feria 2026»", spanish)
+
+    def test_reasons_are_the_breakdown_of_the_stored_score(self):
+        """Not stored: computed when read, from the active model and the lead seen
+        when it was scored, they add up to the score the scoring wrote."""
+        self._create_history(40, 40)
+        self.scoring._ai_train()
+        lead = self._open_lead(web=True, revenue=8000)
+        self.scoring._cron_ai_apply()
+        self.assertFalse(self.env["crm.lead"]._fields["ai_reasons"].store)
+        engine_model = self._active_model()._read_engine_model()
+        table, __, __ = self.scoring._ai_lead_table_state(
+            lead.ids, {lead.id: lead.ai_score_date}, []
+        )
+        contributions, __, logit = engine_model.contributions(table)
+        self.assertEqual(lead.ai_score, round(100 / (1 + math.exp(-logit[0]))))
+        shown = lead.ai_reasons["up"] + lead.ai_reasons["down"]
+        strongest = sorted(contributions[0], key=abs, reverse=True)[0]
+        self.assertIn(round(float(strongest), 4), [r["contribution"] for r in shown])
+        # read later, the lead is still seen when it was scored: the same reasons
+        with freeze_time(fields.Datetime.now() + timedelta(days=30)):
+            lead.invalidate_recordset(["ai_reasons"])
+            self.assertEqual(lead.ai_reasons["up"] + lead.ai_reasons["down"], shown)
+
+    def test_full_rescoring_walks_stripes_one_batch_per_call(self):
+        """After a new model, every open lead is scored once, one batch per call,
+        stripe by stripe (id modulo RESCORE_STRIPES)."""
+        self._create_history(40, 40)
+        leads = self.env["crm.lead"]
+        for i in range(9):
+            leads |= self._open_lead(web=bool(i % 2), revenue=500 + 700 * i)
+        ai_model = self.scoring._ai_train().model_id
+        self.assertEqual(
+            (ai_model.lead_rescore_stripe, ai_model.lead_rescore_after_id), (0, 0)
+        )
+        leads.ai_needs_scoring = False  # only the walk is left
+        scoring_cls = self.registry["pyme.ai.lead.scoring"]
+        self.startPatcher(patch.object(scoring_cls, "_ai_apply_batch_size", 2))
+        batches = []
+        applied = scoring_cls._ai_apply
+
+        def record(self, records, engine_model, model):
+            batches.append(records.ids)
+            return applied(self, records, engine_model, model)
+
+        with patch.object(scoring_cls, "_ai_apply", record):
+            for __ in range(30):
+                done, left = self.scoring._ai_apply_pending(ai_model)
+                self.assertTrue(done or not left, "a call with work left does some")
+                if not left:
+                    break
+        self.assertEqual(self.scoring._ai_count_pending(ai_model), 0)
+        self.assertTrue(all(len(batch) <= 2 for batch in batches))
+
+        def order(lead_id):
+            return lead_id % RESCORE_STRIPES, lead_id
+
+        walked = [i for batch in batches for i in sorted(batch, key=order)]
+        self.assertEqual(walked, sorted(leads.ids, key=order))
+        self.assertTrue(all(leads.mapped("ai_score")))
 
     def test_reasons_render_ids_in_the_reader_language(self):
         self._create_history(40, 40)

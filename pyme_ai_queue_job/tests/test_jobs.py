@@ -72,13 +72,14 @@ if LeadScoringCase:
             # the same through the cron itself, from cleared scores
             self.env.flush_all()
             self.env.cr.execute(
-                "UPDATE crm_lead SET ai_score = NULL, ai_tier = NULL, "
-                "ai_reasons = NULL WHERE id = ANY(%s)",
+                "UPDATE crm_lead SET ai_score = NULL, ai_tier = NULL "
+                "WHERE id = ANY(%s)",
                 (leads.ids,),
             )
             ai_model.lead_rescore_after_id = 0
-            with freeze_time(moment):
-                self.scoring.with_context(pyme_ai_no_jobs=True)._cron_ai_apply()
+            with freeze_time(moment):  # one batch per call, as the runner calls
+                for __ in range(len(leads)):
+                    self.scoring.with_context(pyme_ai_no_jobs=True)._cron_ai_apply()
             self.assertEqual(self._scores(leads), by_jobs)
             self.assertEqual(self.scoring._ai_count_pending(ai_model), 0)
 

@@ -10,6 +10,7 @@ from pyme_ai.leads import (
     InsufficientDataError,
     LeadData,
     LeadModel,
+    calling_region,
     email_features,
     evaluate,
     format_reasons,
@@ -37,6 +38,26 @@ def test_min_data_gate_says_what_it_has_and_needs():
     target = ["1"] * 5 + ["0"] * 25
     with pytest.raises(InsufficientDataError, match="5 won and 25 lost.*20 of each"):
         evaluate(LeadData(table, target))
+
+
+def test_rate_is_explain_without_the_reasons(result, sample):
+    """The scoring path (no reasons) gives what explain gives, reasons aside."""
+    table, __ = sample
+    rated, explained = result.model.rate(table), result.model.explain(table)
+    assert set(rated) == {"probability", "score", "tier"}
+    np.testing.assert_allclose(rated["probability"], explained["probability"])
+    # scores agree unless a probability sits on a rounding boundary
+    assert (rated["score"] != explained["score"]).mean() < 0.01
+    np.testing.assert_allclose(rated["probability"], result.model.predict(table))
+
+
+def test_calling_region_reads_the_calling_code():
+    assert calling_region("+34 612 345 678") == "ES"
+    assert calling_region("0033 1 23 45 67 89") == "FR"
+    assert calling_region("+1 (212) 555-0100") == "US"
+    assert calling_region("+351 912 345 678") == "PT"
+    assert calling_region("612 345 678") is None  # national: no calling code
+    assert calling_region("") is None and calling_region(None) is None
 
 
 def test_target_parsing_drops_unknown_rows():
