@@ -1,1 +1,1 @@
-from . import test_jobs
+from . import test_capability_jobs, test_jobs
