@@ -68,6 +68,25 @@ def db_exists(name):
     return name in out.stdout.split()
 
 
+def lead_counts(db):
+    """(open, closed) leads in ``db``."""
+    out = subprocess.run(
+        [
+            "psql",
+            "-h",
+            "127.0.0.1",
+            "-Atc",
+            "SELECT COUNT(*) FILTER (WHERE active AND probability < 100), "
+            "COUNT(*) FILTER (WHERE probability = 100 OR NOT active) FROM crm_lead",
+            db,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return [int(x) for x in out.stdout.strip().split("|")]
+
+
 # ---------------------------------------------------------------- inside Odoo
 def odoo_env(db):
     src = os.path.dirname(os.path.abspath(ODOO_BIN))
@@ -433,7 +452,7 @@ def main():
             print(f"pair {pair + 1} {which}: {json.dumps(result)}", flush=True)
     warm = run_child(args, "warm")
     edit = run_child(args, "edit")
-    cr_count = args.open
+    cr_count, closed = lead_counts(args.db)  # the database's, not the options'
     rows = [
         [
             "run",
@@ -469,7 +488,7 @@ def main():
             "",
         ]
     )
-    print(f"\n{args.open} open leads, {args.closed} closed (db {args.db})")
+    print(f"\n{cr_count} open leads, {closed} closed (db {args.db})")
     table(rows)
     med = {k: statistics.median(r["wall"] for r in v) for k, v in results.items()}
     cpu = {
