@@ -3,4 +3,4 @@
 Pure Python (numpy, scikit-learn, joblib, phonenumbers); it never imports Odoo.
 """
 
-__version__ = "0.3.0"
+__version__ = "0.4.0"
