@@ -80,10 +80,8 @@ def log_event(records, subtype_xmlid, changes=None, bodies=None):
     """Log an AI event on ``records`` for each reader's language: the subtype's
     description says what happened, ``changes`` ({id: {field: (old, new)}}) are
     tracking values, ``bodies`` ({id: text}) only text users typed."""
-    paragraphs = {
-        key: Markup("<p>%s</p>") % text for key, text in (bodies or {}).items()
-    }
-    messages = records._message_log_batch(paragraphs)
+    bodies = {key: Markup("<p>%s</p>") % text for key, text in (bodies or {}).items()}
+    messages = records._message_log_batch(bodies)
     messages.subtype_id = records.env.ref(subtype_xmlid)
     if changes:
         names = [name for change in changes.values() for name in change]

@@ -385,9 +385,10 @@ class PymeAiModel(models.Model):
     def _read_engine_model(self):
         """The verified engine object of this model, cached per worker; raises
         ArtifactError when the artifact is missing, altered, signed with another
-        key, made for another kind or company, or unloadable here."""
+        key, made for another kind or company, or unloadable here (read without
+        the web client's ``bin_size``, which gives a size instead of the bytes)."""
         self.ensure_one()
-        attachment = self.sudo().attachment_id
+        attachment = self.sudo().with_context(bin_size=False).attachment_id
         if not attachment:
             raise ArtifactError(self.env._("the artifact file is missing"))
         key = self._signing_key()

@@ -26,6 +26,13 @@ class TestRegistry(PymeAiCapabilityCase):
         self.assertIn("Logistic regression", model.metrics_html)
         engine = model._load_engine_model()
         self.assertEqual(engine.predict([[3.0, 0.0], [-3.0, 0.0]]).tolist(), [1, 0])
+        # inside a web client read (bin_size), not a new worker's cache miss away
+        # from refusing the active model
+        from odoo.addons.pyme_ai_base.models import pyme_ai_model
+
+        pyme_ai_model._ENGINE_CACHE.clear()
+        self.assertIsNotNone(model.with_context(bin_size=True)._load_engine_model())
+        self.assertEqual(model.state, "active")
 
     def test_retrain_replaces_then_rollback(self):
         first = self._train().model_id
