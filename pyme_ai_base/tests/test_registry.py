@@ -4,6 +4,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
+from ..models.pyme_ai_model import _ENGINE_CACHE
 from .capability_case import LOGGER, MODEL_LOGGER, PymeAiCapabilityCase
 
 
@@ -28,9 +29,7 @@ class TestRegistry(PymeAiCapabilityCase):
         self.assertEqual(engine.predict([[3.0, 0.0], [-3.0, 0.0]]).tolist(), [1, 0])
         # inside a web client read (bin_size), not a new worker's cache miss away
         # from refusing the active model
-        from odoo.addons.pyme_ai_base.models import pyme_ai_model
-
-        pyme_ai_model._ENGINE_CACHE.clear()
+        _ENGINE_CACHE.clear()
         self.assertIsNotNone(model.with_context(bin_size=True)._load_engine_model())
         self.assertEqual(model.state, "active")
 
