@@ -855,8 +855,11 @@ class PymeAiLeadScoring(models.AbstractModel):
         previous = [old[i] if ours[i] else 0 for i in changed]
         trends = engine.score_trend(previous, [scores[i] for i in changed])
         probability = rated["probability"].tolist()
+        # the history gets a row only when the score shown moved (not for a new
+        # model's same score)
         values = [
             (ids[i], scores[i], probability[i], tiers[i], before or None, trend)
+            + (scores[i] != old[i],)
             for i, before, trend in zip(changed, previous, trends, strict=True)
         ]
         flagged = [
@@ -878,8 +881,8 @@ class PymeAiLeadScoring(models.AbstractModel):
 
     def _ai_write_scores(self, values, ai_model, now, flagged=()):
         """The new scores of a batch (id, score, probability, tier, previous score,
-        trend): COPY into a temporary table, then one UPDATE and one INSERT (no SQL
-        text to build or parse per lead).
+        trend, moved): COPY into a temporary table, then one UPDATE and one INSERT
+        (no SQL text to build or parse per lead).
 
         None of the columns set is indexed (nor changes the row's size), so the
         rows can be updated in place (HOT). The history gets a row only for the
@@ -891,13 +894,15 @@ class PymeAiLeadScoring(models.AbstractModel):
             cr.execute(
                 "CREATE TEMP TABLE IF NOT EXISTS pyme_ai_lead_score_batch "
                 "(id int, score int, probability float8, tier varchar, previous int, "
-                "trend varchar) ON COMMIT DROP; TRUNCATE pyme_ai_lead_score_batch"
+                "trend varchar, moved bool) ON COMMIT DROP; "
+                "TRUNCATE pyme_ai_lead_score_batch"
             )
             buffer = io.StringIO()
-            for lead_id, score, probability, tier, previous, trend in values:
+            for lead_id, score, probability, tier, previous, trend, moved in values:
                 previous = "\\N" if previous is None else previous
                 buffer.write(
-                    f"{lead_id}\t{score}\t{probability!r}\t{tier}\t{previous}\t{trend}\n"
+                    f"{lead_id}\t{score}\t{probability!r}\t{tier}\t{previous}\t{trend}"
+                    f"\t{'t' if moved else 'f'}\n"
                 )
             buffer.seek(0)
             cr.copy_expert("COPY pyme_ai_lead_score_batch FROM STDIN", buffer)
@@ -913,7 +918,7 @@ class PymeAiLeadScoring(models.AbstractModel):
                           FROM pyme_ai_lead_score_batch v
                          WHERE l.id = v.id AND l.id = ANY(%(ids)s)
                      RETURNING l.id, v.score, v.probability, v.tier,
-                               v.previous IS DISTINCT FROM v.score AS moved
+                               v.moved
                     )
                     INSERT INTO pyme_ai_lead_score
                            (lead_id, date, score, probability, tier, model_id)
