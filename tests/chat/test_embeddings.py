@@ -54,27 +54,11 @@ def test_embedding_weight_follows_the_variants_per_intent():
     assert MANY_SHOT_MIX < embedding_mix(20) < 1.0
 
 
-FEW = {
-    "card_lost": [
-        "I lost my card",
-        "my card was stolen",
-        "someone took my card",
-        "card missing from my wallet",
-        "I can't find my card anywhere",
-    ],
-    "top_up": [
-        "how do I top up",
-        "add money to my account",
-        "put funds in my balance",
-        "top up with a bank transfer",
-        "load cash into the app",
-    ],
-}
-
-
 @needs_table
-def test_few_shot_scorer_predicts_with_embeddings_and_fills_their_features():
-    texts = [t for ts in FEW.values() for t in ts]
+def test_few_shot_scorer_predicts_with_embeddings_and_fills_their_features(
+    banking_few_shot,
+):
+    texts = [t for ts in banking_few_shot.values() for t in ts]
     codes = np.repeat([0, 1], 5)
     scorer = Scorer(0).fit(texts, codes)
     assert scorer.embedded and scorer.mix == 1.0
@@ -89,8 +73,8 @@ def test_few_shot_scorer_predicts_with_embeddings_and_fills_their_features():
     np.testing.assert_allclose(feats[:, p], feats[:, p1])
 
 
-def test_scorer_without_embeddings_leaves_their_features_at_zero():
-    texts = [t for ts in FEW.values() for t in ts]
+def test_scorer_without_embeddings_leaves_their_features_at_zero(banking_few_shot):
+    texts = [t for ts in banking_few_shot.values() for t in ts]
     scorer = Scorer(0, use_embeddings=False).fit(texts, np.repeat([0, 1], 5))
     _, feats, _ = scorer.score(["I lost my card"])
     cols = [FEATURE_NAMES.index(name) for name in EMBEDDING_FEATURES]

@@ -9,22 +9,6 @@ from pyme_ai.chat import model as chat_model
 from pyme_ai.chat.features import FEATURE_NAMES, OOS_FEATURES, Scorer
 from pyme_ai.chat.text import stem
 
-FAQ = {
-    "card_lost": [
-        "I lost my card",
-        "my card was stolen",
-        "someone took my card",
-        "card missing from my wallet",
-        "I can't find my card anywhere",
-    ],
-    "top_up": [
-        "how do I top up",
-        "add money to my account",
-        "put funds in my balance",
-        "top up with a bank transfer",
-        "load cash into the app",
-    ],
-}
 # banking questions this FAQ does not answer: mortgages and loans
 OOS = [
     "can I get a mortgage",
@@ -34,8 +18,12 @@ OOS = [
     "loan interest rates please",
     "how much can I borrow for a mortgage",
 ]
-TEXTS = [t for ts in FAQ.values() for t in ts]
 CODES = np.repeat([0, 1], 5)
+
+
+@pytest.fixture
+def texts(banking_few_shot):
+    return [t for ts in banking_few_shot.values() for t in ts]
 
 
 def column(feats, name):
@@ -43,8 +31,8 @@ def column(feats, name):
 
 
 @pytest.mark.parametrize("use_embeddings", [False, None])
-def test_labelled_out_of_scope_is_a_feature_not_an_answer(use_embeddings):
-    scorer = Scorer(0, use_embeddings=use_embeddings).fit(TEXTS, CODES, OOS)
+def test_labelled_out_of_scope_is_a_feature_not_an_answer(use_embeddings, texts):
+    scorer = Scorer(0, use_embeddings=use_embeddings).fit(texts, CODES, OOS)
     queries = ["is a mortgage loan possible", "I lost my card yesterday"]
     pred, feats, sims = scorer.score(queries)
     assert set(pred) <= {0, 1}  # the out-of-scope class is never the prediction
@@ -55,25 +43,27 @@ def test_labelled_out_of_scope_is_a_feature_not_an_answer(use_embeddings):
         assert column(feats, "oos_knn")[0] > column(feats, "oos_knn")[1]
         assert column(feats, "oos_emb")[0] > column(feats, "oos_emb")[1]
     # the nearest-variant index and the known words are the FAQ's own
-    assert sims.shape == (2, len(TEXTS))
+    assert sims.shape == (2, len(texts))
     assert stem("mortgage") not in scorer.idf and stem("card") in scorer.idf
     assert column(feats, "content_known")[0] == 0.0
 
 
-def test_without_labelled_lines_their_features_are_zero_and_nothing_changes():
-    plain = Scorer(0).fit(TEXTS, CODES)
+def test_without_labelled_lines_their_features_are_zero_and_nothing_changes(texts):
+    plain = Scorer(0).fit(texts, CODES)
     queries = ["is a mortgage loan possible", "I lost my card yesterday"]
     pred, feats, _ = plain.score(queries)
     cols = [FEATURE_NAMES.index(name) for name in OOS_FEATURES]
     assert not feats[:, cols].any()
     # the other features are those of a scorer that never heard of the extra class
-    again = Scorer(0).fit(TEXTS, CODES, ())
+    again = Scorer(0).fit(texts, CODES, ())
     np.testing.assert_allclose(again.score(queries)[1], feats)
     assert (again.score(queries)[0] == pred).all()
 
 
 @pytest.mark.skipif(not embeddings.available(), reason="wordllama is not installed")
-def test_fold_scorers_never_train_on_the_labelled_lines_they_score(monkeypatch):
+def test_fold_scorers_never_train_on_the_labelled_lines_they_score(
+    monkeypatch, banking_few_shot
+):
     calls = []
 
     class Recording(Scorer):
@@ -90,7 +80,7 @@ def test_fold_scorers_never_train_on_the_labelled_lines_they_score(monkeypatch):
             return super().score(texts)
 
     monkeypatch.setattr(chat_model, "Scorer", Recording)
-    examples = [(t, name) for name, ts in FAQ.items() for t in ts]
+    examples = [(t, name) for name, ts in banking_few_shot.items() for t in ts]
     examples += [(t, None) for t in OOS]
     result = evaluate(examples, random_state=0)
     final, folds = calls[0], calls[1:]
@@ -102,10 +92,10 @@ def test_fold_scorers_never_train_on_the_labelled_lines_they_score(monkeypatch):
 
 
 # --- the answer-time fast paths compute what scikit-learn computes
-def test_tfidf_rows_equal_the_feature_unions_own_transform():
+def test_tfidf_rows_equal_the_feature_unions_own_transform(texts):
     from pyme_ai.chat.features import make_vectorizer, tfidf_rows
 
-    union = make_vectorizer().fit(TEXTS + OOS)
+    union = make_vectorizer().fit(texts + OOS)
     blocks = [
         (v, union.transformer_weights[name]) for name, v in union.transformer_list
     ]
