@@ -100,6 +100,11 @@ def log_event(records, subtype_xmlid, changes=None, bodies=None):
     return messages
 
 
+def company_lang(company):
+    """The language a company's staff reads what jobs write in (its own)."""
+    return company.partner_id.lang or company.env.lang
+
+
 def error_message(exc):
     """What a user is told about ``exc``: the message of a domain or user error,
     the ``repr`` of anything else (a bug: the type matters)."""

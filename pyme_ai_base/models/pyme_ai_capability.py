@@ -32,6 +32,7 @@ from ..tools import (
     RUN_RUNNING,
     AiNotice,
     ai_param,
+    company_lang,
     display_value,
     error_message,
     notify,
@@ -212,8 +213,7 @@ class PymeAiCapability(models.AbstractModel):
 
     @api.model
     def _ai_for_kind(self, kind, default=None):
-        models = self._ai_capabilities()
-        return next((m for m in models if m._ai_kind == kind), default)
+        return next((m for m in self._ai_capabilities() if m._ai_kind == kind), default)
 
     def _ai_cron(self, which):
         xmlid = getattr(self, f"_ai_{which}_cron_xmlid")
@@ -297,8 +297,7 @@ class PymeAiCapability(models.AbstractModel):
     def _ai_company_env(self, company):
         """This capability for ``company``, in the company's language: what a job
         writes as text (activities, chatter) reads in the language of its users."""
-        lang = company.partner_id.lang or self.env.lang
-        return self.with_company(company).with_context(lang=lang)
+        return self.with_company(company).with_context(lang=company_lang(company))
 
     # ------------------------------------------------------------------ buttons
     @api.model

@@ -322,7 +322,7 @@ class PymeAiModel(models.Model):
         # the tracked holdout score compares it with the model it replaces
         same = previous.filtered(lambda m: m.primary_metric == self.primary_metric)[:1]
         score = {self.id: {"primary_score": (same.primary_score, self.primary_score)}}
-        log_event(self, "pyme_ai_base.mt_model_activated", same and score)
+        log_event(self, "pyme_ai_base.mt_model_activated", score if same else None)
         return previous
 
     @api.model
@@ -433,11 +433,11 @@ class PymeAiModel(models.Model):
         """Mark this model failed because of ``exc`` (reading or applying it): the
         reason goes to its chatter and failure message, a retraining is queued."""
         self.ensure_one()
-        # the engine's reason code when it has one, else its text as a parameter
-        refused = isinstance(exc, ArtifactError)
-        code = getattr(exc.__cause__, "code", None) if refused else "apply_failed"
+        if isinstance(exc, ArtifactError):  # the engine's reason code, if any
+            code = getattr(exc.__cause__, "code", None) or "refused"
+        else:
+            code = "apply_failed"
         params = {"reason": error_message(exc)}
-        code = code or "refused"
         _logger.warning(
             "pyme_ai: refused %s model %s of company %s: %s",
             self.kind,

@@ -92,11 +92,8 @@ class PymeAiRun(models.Model):
         """Lock these runs until the transaction ends: a running run whose lock is
         free belongs to a worker that died."""
         if self.ids:
-            self.env.cr.execute(
-                SQL(
-                    "SELECT id FROM pyme_ai_run WHERE id = ANY(%s) FOR UPDATE", self.ids
-                )
-            )
+            query = "SELECT id FROM pyme_ai_run WHERE id = ANY(%s) FOR UPDATE"
+            self.env.cr.execute(SQL(query, self.ids))
 
     def _finish(
         self,

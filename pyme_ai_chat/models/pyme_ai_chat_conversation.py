@@ -15,7 +15,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import email_normalize, single_email_re
 
-from odoo.addons.pyme_ai_base.tools import ai_param
+from odoo.addons.pyme_ai_base.tools import ai_param, company_lang
 
 from pyme_ai.chat.replies import mask_personal_data
 from pyme_ai.sales.whatsapp import InvalidPhoneError, normalize_phone
@@ -238,7 +238,7 @@ class PymeAiChatConversation(models.Model):
         self.ensure_one()
         # the subtype says what it is in each reader's language; the body holds
         # what the visitor wrote, with the transcript in the company's language
-        staff = self.with_context(lang=self.company_id.partner_id.lang or self.env.lang)
+        staff = self.with_context(lang=company_lang(self.company_id))
         contact = (self.contact_name, self.contact_email, self.contact_phone)
         self.message_post(
             body=Markup("<p>%s</p>%s")

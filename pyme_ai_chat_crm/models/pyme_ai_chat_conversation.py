@@ -5,7 +5,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.osv import expression
 
-from odoo.addons.pyme_ai_base.tools import log_event
+from odoo.addons.pyme_ai_base.tools import company_lang, log_event
 
 
 class PymeAiChatConversation(models.Model):
@@ -30,8 +30,7 @@ class PymeAiChatConversation(models.Model):
         the conversation attached instead of a duplicate."""
         self.ensure_one()
         # the lead is written for the company's staff, not in the visitor's language
-        lang = self.company_id.partner_id.lang or self.env.lang
-        return self.with_context(lang=lang)._capture_lead()
+        return self.with_context(lang=company_lang(self.company_id))._capture_lead()
 
     def _capture_lead(self):
         Lead = self.env["crm.lead"].sudo().with_company(self.company_id)

@@ -22,7 +22,7 @@ from odoo.exceptions import AccessError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL, safe_eval
 
-from odoo.addons.pyme_ai_base.tools import error_message, log_event
+from odoo.addons.pyme_ai_base.tools import company_lang, error_message, log_event
 
 _logger = logging.getLogger(__name__)
 
@@ -411,7 +411,7 @@ class PymeAiFollowupRule(models.Model):
 
     def _lang(self, user):
         """The language the texts for ``user`` are written in."""
-        return user.lang or self.company_id.partner_id.lang or self.env.lang
+        return user.lang or company_lang(self.company_id)
 
     def _act(self, leads, keys, now):
         """Follow ``leads`` up, log each on the lead's chatter and in the rule's log.
