@@ -400,6 +400,11 @@ class TabularPrep:
                 ],
                 dtype=float,
             )
+        if not any(isinstance(v, str) for v in values):
+            try:  # numbers and None (as read from a database): nothing to parse
+                return np.array(values, dtype=float)
+            except (TypeError, ValueError):
+                pass
         return np.array(map_distinct(to_float, values), dtype=float)
 
     def _check_fitted(self):

@@ -26,6 +26,9 @@ FREE_EMAIL_DOMAINS = frozenset(
     """.split()
 )
 EMAIL_RE = re.compile(r"^[^@\s]+@([^@\s]+\.[a-z]{2,})$", re.IGNORECASE)
+# its two parts (``email_domain``)
+LOCAL_RE = re.compile(r"[^@\s]+")
+DOMAIN_RE = re.compile(r"[^@\s]+\.[a-z]{2,}", re.IGNORECASE)
 PHONE_RE = re.compile(r"^\+?[\d\s().-]{6,}$")
 FLOAT_RE = re.compile(r"^-?\d+\.\d+$")
 # an international number: "+" or "00", then the digits of its calling code
@@ -35,15 +38,26 @@ SAMPLE = 2000
 
 
 def email_domain(value):
-    match = EMAIL_RE.match(str(value).strip()) if not is_missing(value) else None
-    return match.group(1).lower() if match else None
+    """The lower-cased domain of a valid address (what ``EMAIL_RE`` matches), or
+    None; each domain is checked once (most addresses of a table share a few)."""
+    return None if is_missing(value) else _email_domain(value)
+
+
+def _email_domain(value):
+    local, at, domain = str(value).strip().rpartition("@")
+    return _domain(domain) if at and LOCAL_RE.fullmatch(local) else None
+
+
+@functools.lru_cache(maxsize=4096)
+def _domain(domain):
+    return domain.lower() if DOMAIN_RE.fullmatch(domain) else None
 
 
 def email_features(value):
     """(is free-mail, is valid) as 1.0/0.0, or (None, None) when missing."""
     if is_missing(value):
         return None, None
-    domain = email_domain(value)
+    domain = _email_domain(value)
     if domain is None:
         return 0.0, 0.0
     return float(domain in FREE_EMAIL_DOMAINS), 1.0

@@ -361,3 +361,13 @@ def test_csv_to_matrix_end_to_end(tmp_path):
     matrix = prep.to_matrix(table)
     assert matrix.shape == (40, len(prep.feature_names()))
     assert matrix[0].tolist()[-3:] == [0.5, 1.0, 31.0]
+
+
+def test_numeric_values_of_numbers_and_of_text_agree():
+    info = tb.ColumnInfo("x", "numeric")
+    numbers = [1500, None, 2.5, True, float("nan")]
+    text = ["1500", "", "2,5", "yes?", "n/a"]
+    got = TabularPrep.numeric_values(info, numbers, None)
+    np.testing.assert_array_equal(got, [1500.0, np.nan, 2.5, 1.0, np.nan])
+    parsed = TabularPrep.numeric_values(info, text, None)
+    np.testing.assert_array_equal(parsed, [1500.0, np.nan, 2.5, np.nan, np.nan])

@@ -11,12 +11,14 @@ from pyme_ai.leads import (
     LeadData,
     LeadModel,
     calling_region,
+    contact,
     email_features,
     evaluate,
     format_reasons,
     parse_target,
     phone_features,
 )
+from pyme_ai.leads.contact import email_domain
 from pyme_ai.leads.sample import as_table, generate
 
 
@@ -175,6 +177,29 @@ def test_email_and_phone_features():
     assert phone_features("+52 55 1234 5678") == (1.0, "MX")
     assert phone_features("123") == (0.0, None)
     assert phone_features(None) == (None, None)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "Ana@GMAIL.com",
+        " x@y.org ",
+        "a b@c.com",
+        "a@b .com",
+        "a@@b.com",
+        "a@b@c.com",
+        "@b.com",
+        "a@b.c",
+        "a@.com",
+        "a@b.c0m",
+        "x@y.z.es",
+        "ünï@dömain.es",
+        "a@b.com\n",
+    ],
+)
+def test_email_domain_is_what_the_address_pattern_matches(value):
+    match = contact.EMAIL_RE.match(value.strip())
+    assert email_domain(value) == (match.group(1).lower() if match else None)
 
 
 def test_persistence_round_trip(result, sample, tmp_path):
