@@ -15,7 +15,7 @@ from odoo.addons.pyme_ai_base.tools import notify
 
 from pyme_ai import leads as engine
 
-from .pyme_ai_lead_scoring import FEATURES
+from .pyme_ai_lead_scoring import FEATURES, RESCORE_STRIPES
 
 #: tiers and score trends of pyme_ai.leads, as Selections
 TIERS = [(tier, tier.capitalize()) for tier in engine.TIERS]
@@ -69,13 +69,17 @@ class CrmLead(models.Model):
 
     def init(self):
         res = super().init()
+        cr, table = self.env.cr, self._table
         create_index(
-            self.env.cr,
-            "crm_lead_ai_needs_scoring_partial_index",
-            self._table,
+            cr,
+            f"{table}_ai_needs_scoring_partial_index",
+            table,
             ["id"],
             where="ai_needs_scoring",
         )
+        # the walk of a full rescoring, stripe by stripe (id never changes: HOT kept)
+        stripe = [f"mod(id, {RESCORE_STRIPES})", "id"]
+        create_index(cr, f"{table}_ai_rescore_stripe_index", table, stripe)
         return res
 
     # ------------------------------------------------------------ vocabulary

@@ -4,7 +4,6 @@
 
 import io
 from collections import defaultdict
-from datetime import datetime
 from typing import NamedTuple
 
 from markupsafe import Markup
@@ -18,6 +17,7 @@ from odoo.tools.translate import LazyTranslate
 from odoo.addons.pyme_ai_base.tools import AiNotice, display_value
 
 from pyme_ai import leads as engine
+from pyme_ai.leads import columns
 from pyme_ai.sales import history_moments
 
 _lt = LazyTranslate(__name__)
@@ -39,44 +39,12 @@ TRAINING_DESIGN = 2
 ODOO_NATIVE_COLUMNS = ["stage", "team", "email_quality", "phone_quality"]
 
 
-def _days(start, end):
-    if not start or not end:
-        return None
-    if isinstance(start, str):
-        start = fields.Datetime.to_datetime(start)
-    if isinstance(end, str):
-        end = fields.Datetime.to_datetime(end)
-    if not isinstance(start, datetime) or not isinstance(end, datetime):
-        return None
-    return max((end - start).total_seconds() / 86400.0, 0.0)
-
-
-# How a feature is read (``Feature.read``): from the stored values of its fields (one
-# list per field, ids and codes, never display names) and the moments the leads are
-# seen at. A string instead names the method filling the column(s) from other records.
-def _ref(values, when):
-    """A many2one as its id code ("#12"): the same in every interface language."""
-    return [f"#{value}" if value else None for value in values[0]]
-
-
-def _value(values, when):
-    return [value or None for value in values[0]]
-
-
-def _amount(values, when):
-    return [float(value or 0.0) for value in values[0]]
-
-
-def _first(values, when):
-    return [next((v for v in row if v), None) for row in zip(*values, strict=True)]
-
-
-def _since(values, when):
-    return [_days(value, moment) for value, moment in zip(values[0], when, strict=True)]
-
-
-def _phone_region(values, when):
-    return [engine.calling_region(number) for number in _first(values, when)]
+# How a feature is read (``Feature.read``): a reader of pyme_ai.leads.columns (from
+# the stored values of its fields: ids and codes, never display names) or the name
+# of the method filling the column(s) from other records.
+_ref, _value, _amount = columns.as_ref, columns.as_value, columns.as_amount
+_since, _phone_region = columns.days_since, columns.phone_region_of
+_days = columns.days_between
 
 
 class Feature(NamedTuple):
@@ -350,10 +318,10 @@ class PymeAiLeadScoring(models.AbstractModel):
                 list(lead_ids),
             )
         )
-        columns = list(zip(*self.env.cr.fetchall(), strict=True))
-        columns = columns or [()] * (len(names) + 1)
+        read = list(zip(*self.env.cr.fetchall(), strict=True))
+        read = read or [()] * (len(names) + 1)
         keys = ("id", *names)
-        return {key: list(values) for key, values in zip(keys, columns, strict=True)}
+        return {key: list(values) for key, values in zip(keys, read, strict=True)}
 
     def _ai_lead_table_state(self, lead_ids, as_of, tag_ids, per_stage=False):
         """Feature table, ids (in table order) and {column: values} of the SQL read
@@ -457,9 +425,9 @@ class PymeAiLeadScoring(models.AbstractModel):
                 intervals[r["lead_id"]][r["stage_id"]] = visit
         visits = {}
         for lead_id, won in in_won.items():
-            stays = list(intervals.get(lead_id, {}).values())
+            stays = list(intervals[lead_id].values()) if lead_id in intervals else ()
             if won and stays and stays[-1][2] is None:
-                stays = []  # the move to the won stage was not tracked
+                stays = ()  # the move to the won stage was not tracked
             visits[lead_id] = (stays, won)
         return visits, sum(in_won.values())
 
@@ -611,13 +579,8 @@ class PymeAiLeadScoring(models.AbstractModel):
             )
         )
         rows = self.env.cr.fetchall()
-        ids = [row[0] for row in rows]
-        return (
-            ids,
-            {row[0]: row[1] for row in rows},
-            {row[0]: row[2] for row in rows},
-            total,
-        )
+        dates, won = ({row[0]: row[i] for row in rows} for i in (1, 2))
+        return [row[0] for row in rows], dates, won, total
 
     def _ai_max_training_leads(self):
         return self._ai_param(
@@ -940,18 +903,6 @@ class PymeAiLeadScoring(models.AbstractModel):
                     list(flagged),
                 )
             )
-        self.env["crm.lead"].invalidate_model(
-            [
-                "ai_score",
-                "ai_probability",
-                "ai_tier",
-                "ai_reasons",
-                "ai_score_previous",
-                "ai_score_trend",
-                "ai_score_date",
-                "ai_score_model",
-                "ai_needs_scoring",
-                "ai_score_history_ids",
-            ]
-        )
+        Lead = self.env["crm.lead"]
+        Lead.invalidate_model([name for name in Lead._fields if name[:3] == "ai_"])
         self.env["pyme.ai.lead.score"].invalidate_model()

@@ -4,3 +4,4 @@ from . import test_vocabulary
 from . import test_language
 from . import test_query_count
 from . import test_stage_rows
+from . import test_score_history
