@@ -252,16 +252,12 @@ def to_category(value):
 
 def map_distinct(fn, values):
     """``[fn(v) for v in values]``, computing each distinct value once."""
-    cache = {}
-    out = []
-    for v in values:
-        try:
-            out.append(cache[v])
-        except KeyError:
-            out.append(cache.setdefault(v, fn(v)))
-        except TypeError:  # unhashable
-            out.append(fn(v))
-    return out
+    values = list(values)
+    try:
+        cache = {v: fn(v) for v in set(values)}
+    except TypeError:  # unhashable
+        return [fn(v) for v in values]
+    return list(map(cache.__getitem__, values))
 
 
 # --------------------------------------------------------------------------- detection

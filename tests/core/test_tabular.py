@@ -371,3 +371,17 @@ def test_numeric_values_of_numbers_and_of_text_agree():
     np.testing.assert_array_equal(got, [1500.0, np.nan, 2.5, 1.0, np.nan])
     parsed = TabularPrep.numeric_values(info, text, None)
     np.testing.assert_array_equal(parsed, [1500.0, np.nan, 2.5, np.nan, np.nan])
+
+
+def test_map_distinct_calls_once_per_distinct_value_and_keeps_order():
+    calls = []
+
+    def double(value):
+        calls.append(value)
+        return value * 2
+
+    values = iter([3, "a", 3, 0, "a", 2.5, 3])
+    assert tb.map_distinct(double, values) == [6, "aa", 6, 0, "aa", 5.0, 6]
+    assert sorted(map(str, calls)) == ["0", "2.5", "3", "a"]
+    # unhashable values are converted one by one
+    assert tb.map_distinct(len, [[1], [1, 2], [1]]) == [1, 2, 1]
