@@ -8,6 +8,7 @@ from markupsafe import Markup
 
 from odoo import fields
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 from odoo.tools.misc import formatLang
 from odoo.tools.translate import LazyGettext
 
@@ -54,11 +55,9 @@ def ai_param(env, key, default, cast=float, low=None, high=None):
         value = _cast(value, cast)
     except (TypeError, ValueError):
         return default
-    if low is not None and value < low:
-        value = low
-    if high is not None and value > high:
-        value = high
-    return value
+    if low is not None:
+        value = max(value, low)
+    return value if high is None else min(value, high)
 
 
 def notify(env, message, type="info", sticky=False, next_action=None):  # pylint: disable=redefined-builtin
@@ -98,6 +97,13 @@ def log_event(records, subtype_xmlid, changes=None, bodies=None):
             ]
         )
     return messages
+
+
+def sql_array(values, sql_type="int"):
+    """``values`` (numbers, datetimes, None) as one literal of a PostgreSQL array,
+    parsed at once (a list parameter is ARRAY[...]: 10x slower for 10,000 ids)."""
+    text = ",".join(map(str, values)).replace("None", "NULL")
+    return SQL("%s::%s[]", f"{{{text}}}", SQL(sql_type))
 
 
 def company_lang(company):

@@ -568,8 +568,8 @@ class PymeAiCapability(models.AbstractModel):
             ai_model._refuse(exc)
         self.env["ir.cron"]._notify_progress(done=1, remaining=len(due) - 1)
 
-    def _ai_apply_batch(self, records, engine_model, ai_model, trigger="cron"):
+    def _ai_apply_batch(self, records, engine_model, ai_model, trigger="cron", **kw):
         run = self._ai_new_run("apply", trigger, ai_model)
-        self._ai_apply(records, engine_model, ai_model)
+        self._ai_apply(records, engine_model, ai_model, **kw)
         run._finish(RUN_DONE, records_count=len(records))
         return run

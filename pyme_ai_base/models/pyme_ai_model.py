@@ -392,12 +392,8 @@ class PymeAiModel(models.Model):
         if not attachment:
             raise ArtifactError(self.env._("the artifact file is missing"))
         key = self._signing_key()
-        cache_key = (
-            self.env.cr.dbname,
-            self.id,
-            attachment.checksum,
-            hashlib.sha256(key.encode()).hexdigest(),
-        )
+        digest = hashlib.sha256(key.encode()).hexdigest()
+        cache_key = (self.env.cr.dbname, self.id, attachment.checksum, digest)
         if cache_key in _ENGINE_CACHE:
             return _ENGINE_CACHE[cache_key]
         try:

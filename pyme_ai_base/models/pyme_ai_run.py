@@ -108,14 +108,9 @@ class PymeAiRun(models.Model):
         are a ``code`` of the capability's messages with its ``params``."""
         now = fields.Datetime.now()
         for run in self:
-            values = {
-                "state": state,
-                "end_date": now,
-                "duration": (now - run.start_date).total_seconds(),
-                "error": message,
-                "message_code": code,
-                "message_params": params or False,
-            }
+            duration = (now - run.start_date).total_seconds()
+            values = dict(state=state, end_date=now, duration=duration, error=message)
+            values.update(message_code=code, message_params=params or False)
             if records_count is not None:
                 values["records_count"] = records_count
             if model is not None:

@@ -7,12 +7,12 @@ from unittest.mock import patch
 from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
-from odoo.tools import mute_logger
+from odoo.tools import SQL, mute_logger
 
 from pyme_ai import persistence
 from pyme_ai.base import PymeAiError
 
-from ..tools import ai_param, error_message, notify, user_error
+from ..tools import ai_param, error_message, notify, sql_array, user_error
 from .capability_case import LOGGER, MODEL_LOGGER, PymeAiCapabilityCase
 
 
@@ -444,6 +444,21 @@ class TestContract(PymeAiCapabilityCase):
         self.assertEqual(self.capability._ai_min_samples(), 20)
         params.set_param("pyme_ai_base.regression_margin", "-1")
         self.assertEqual(self.capability._ai_regression_margin(), 0.0)
+
+    def test_sql_array_reads_back_as_the_list(self):
+        moment = fields.Datetime.now()
+        cases = [
+            ([3, None, 1, 2], "int"),
+            ([0.5, 1e-05, None, -2.25], "float8"),
+            ([moment, None, moment.replace(microsecond=123456)], "timestamp"),
+            ([], "int"),
+        ]
+        for values, sql_type in cases:
+            with self.subTest(values=values):
+                array = sql_array(iter(values), sql_type)
+                self.assertEqual(len(array.params), 1)  # one literal, not ARRAY[...]
+                self.env.cr.execute(SQL("SELECT %s", array))
+                self.assertEqual(self.env.cr.fetchone()[0], values)
 
     def test_notify_and_errors(self):
         action = notify(self.env, "Done", type="success", next_action={"x": 1})

@@ -11,7 +11,7 @@ from odoo.tools import SQL
 from odoo.tools.misc import formatLang
 from odoo.tools.sql import create_index
 
-from odoo.addons.pyme_ai_base.tools import notify
+from odoo.addons.pyme_ai_base.tools import notify, sql_array
 
 from pyme_ai import leads as engine
 
@@ -143,7 +143,7 @@ class CrmLead(models.Model):
                 "(l.company_id = %s OR l.company_id IS NULL)", self.env.company.id
             )
         else:
-            where = SQL("l.id = ANY(%s)", list(lead_ids))
+            where = SQL("l.id = ANY(%s)", sql_array(lead_ids))
         self.env.cr.execute(
             SQL(
                 "SELECT l.id, l.create_date, l.stage_id, l.active, l.date_closed"
@@ -164,7 +164,7 @@ class CrmLead(models.Model):
               ORDER BY m.res_id, m.date, m.id
                 """,
                 field.id,
-                [row[0] for row in leads],
+                sql_array(row[0] for row in leads),
             )
         )
         for res_id, *move in self.env.cr.fetchall():

@@ -14,7 +14,7 @@ from odoo.tools import SQL
 from odoo.tools.misc import formatLang
 from odoo.tools.translate import LazyTranslate
 
-from odoo.addons.pyme_ai_base.tools import AiNotice, display_value
+from odoo.addons.pyme_ai_base.tools import AiNotice, display_value, sql_array
 
 from pyme_ai import leads as engine
 from pyme_ai.leads import columns
@@ -305,17 +305,20 @@ class PymeAiLeadScoring(models.AbstractModel):
         table, ids, __ = self._ai_lead_table_state(leads.ids, as_of, tag_ids)
         return table, ids
 
-    def _ai_lead_rows(self, lead_ids):
-        """{field: list of stored values} of the feature and scoring-state columns,
-        ordered by id."""
+    def _ai_lead_rows(self, lead_ids, where=None):
+        """{field: list of stored values} of the feature and scoring-state columns
+        of ``lead_ids`` ordered by id, or of the leads ``where`` selects (an SQL
+        condition, its ORDER BY and LIMIT included)."""
         Lead = self.env["crm.lead"]
         Lead.flush_model([*COLUMN_FIELDS, *STATE_FIELDS, "company_id"])
         names = [*COLUMN_FIELDS, "company_id", *STATE_FIELDS]
+        if where is None:
+            where = SQL("id = ANY(%s) ORDER BY id", sql_array(lead_ids))
         self.env.cr.execute(
             SQL(
-                "SELECT id, %s FROM crm_lead WHERE id = ANY(%s) ORDER BY id",
+                "SELECT id, %s FROM crm_lead WHERE %s",
                 SQL(", ").join(SQL.identifier(name) for name in names),
-                list(lead_ids),
+                where,
             )
         )
         read = list(zip(*self.env.cr.fetchall(), strict=True))
@@ -323,15 +326,18 @@ class PymeAiLeadScoring(models.AbstractModel):
         keys = ("id", *names)
         return {key: list(values) for key, values in zip(keys, read, strict=True)}
 
-    def _ai_lead_table_state(self, lead_ids, as_of, tag_ids, per_stage=False):
+    def _ai_lead_table_state(
+        self, lead_ids, as_of, tag_ids, per_stage=False, rows=None
+    ):
         """Feature table, ids (in table order) and {column: values} of the SQL read
-        (``ai_score``, ``ai_tier``, ``ai_needs_scoring`` included).
+        (``ai_score``, ``ai_tier``, ``ai_needs_scoring`` included; given as ``rows``
+        when read already).
 
         One row per lead, seen at ``as_of[id]``; with ``per_stage`` (training) one
         per stage a lead passed through, seen partway through it (ids repeat): an
         open lead in an early stage is judged among leads seen in that stage, not
         among leads described by the stage they closed in."""
-        rows = self._ai_lead_rows(lead_ids)
+        rows = rows or self._ai_lead_rows(lead_ids)
         rows = self._ai_stage_rows(rows, as_of, per_stage)
         ids, when = rows["id"], rows["as_of"]
         context = {"tag_ids": tag_ids}
@@ -448,8 +454,7 @@ class PymeAiLeadScoring(models.AbstractModel):
                     SELECT l.n,
                            COUNT(c.id) FILTER (WHERE %(won)s),
                            COUNT(c.id) FILTER (WHERE %(lost)s)
-                      FROM unnest(%(ids)s::int[], %(as_of)s::timestamp[],
-                                  %(rows)s::int[]) AS l(id, as_of, n)
+                      FROM unnest(%(ids)s, %(as_of)s, %(rows)s) AS l(id, as_of, n)
                       JOIN crm_lead cl ON cl.id = l.id
                       JOIN res_partner lp ON lp.id = cl.partner_id
                       JOIN res_partner op
@@ -463,9 +468,11 @@ class PymeAiLeadScoring(models.AbstractModel):
                     """,
                     won=Lead._ai_won_sql("c"),
                     lost=Lead._ai_lost_sql("c"),
-                    ids=[rows["id"][i] for i in with_partner],
-                    as_of=[rows["as_of"][i] for i in with_partner],
-                    rows=with_partner,
+                    ids=sql_array(rows["id"][i] for i in with_partner),
+                    as_of=sql_array(
+                        (rows["as_of"][i] for i in with_partner), "timestamp"
+                    ),
+                    rows=sql_array(with_partner),
                 )
             )
             counts = {row[0]: row[1:] for row in self.env.cr.fetchall()}
@@ -494,8 +501,7 @@ class PymeAiLeadScoring(models.AbstractModel):
                                              AND m.subtype_id IS DISTINCT FROM %s),
                        MAX(m.date) FILTER (WHERE m.message_type IN ('email', 'comment')
                                              AND m.subtype_id IS DISTINCT FROM %s)
-                  FROM unnest(%s::int[], %s::timestamp[]) WITH ORDINALITY
-                       AS l(id, as_of, n)
+                  FROM unnest(%s, %s) WITH ORDINALITY AS l(id, as_of, n)
                   JOIN mail_message m
                     ON m.model = 'crm.lead' AND m.res_id = l.id AND m.date <= l.as_of
              LEFT JOIN res_users u ON u.partner_id = m.author_id AND u.share IS NOT TRUE
@@ -503,8 +509,8 @@ class PymeAiLeadScoring(models.AbstractModel):
                 """,
                 note,
                 note,
-                ids,
-                when,
+                sql_array(ids),
+                sql_array(when, "timestamp"),
             )
         )
         stats = {row[0] - 1: row[1:] for row in self.env.cr.fetchall()}
@@ -527,7 +533,7 @@ class PymeAiLeadScoring(models.AbstractModel):
                 SQL(
                     "SELECT lead_id, tag_id FROM crm_tag_rel "
                     "WHERE lead_id = ANY(%s) AND tag_id = ANY(%s)",
-                    ids,
+                    sql_array(ids),
                     list(tag_ids),
                 )
             )
@@ -708,8 +714,9 @@ class PymeAiLeadScoring(models.AbstractModel):
             Lead.invalidate_model(["ai_needs_scoring"])
         return never
 
-    def _ai_next_ids(self, ai_model, limit):
-        """Ids of the next leads to score, the model's cursor moved past them.
+    def _ai_next_rows(self, ai_model, limit):
+        """The stored rows (``_ai_lead_rows``) of the next leads to score, the
+        model's cursor moved past them.
 
         Flagged leads (edited, or queued by "Score now") come first, through a
         partial index holding only them; then, after a new model, the open leads
@@ -719,34 +726,30 @@ class PymeAiLeadScoring(models.AbstractModel):
         page left by the previous batch, and PostgreSQL updates in place (HOT).
         """
         self._ai_unflag_never(ai_model)
-        self.env.cr.execute(
-            SQL(
-                "SELECT id FROM crm_lead WHERE ai_needs_scoring AND %s "
-                "ORDER BY id LIMIT %s",
-                self._ai_company_sql(ai_model),
-                limit,
-            )
+        company = self._ai_company_sql(ai_model)
+        rows = self._ai_lead_rows(
+            None, SQL("ai_needs_scoring AND %s ORDER BY id LIMIT %s", company, limit)
         )
-        ids = [row[0] for row in self.env.cr.fetchall()]
         model = ai_model.sudo()
-        while model.lead_rescore_after_id >= 0 and len(ids) < limit:
-            stripe = model.lead_rescore_stripe
-            self.env.cr.execute(
-                SQL(
-                    "SELECT id FROM crm_lead WHERE %s ORDER BY id LIMIT %s",
-                    self._ai_walk_sql(model, stripe_only=True),
-                    limit - len(ids),
-                )
+        while model.lead_rescore_after_id >= 0 and len(rows["id"]) < limit:
+            stripe, wanted = model.lead_rescore_stripe, limit - len(rows["id"])
+            walk = self._ai_walk_sql(model, stripe_only=True)
+            walked = self._ai_lead_rows(
+                None, SQL("%s ORDER BY id LIMIT %s", walk, wanted)
             )
-            walked = [row[0] for row in self.env.cr.fetchall()]
-            if len(walked) == limit - len(ids):
-                model.lead_rescore_after_id = walked[-1]
+            if len(walked["id"]) == wanted:
+                model.lead_rescore_after_id = walked["id"][-1]
             else:  # the stripe is done: the next one, or the end of the walk
                 last = stripe + 1 == RESCORE_STRIPES
                 model.lead_rescore_stripe = 0 if last else stripe + 1
                 model.lead_rescore_after_id = -1 if last else 0
-            ids = sorted(set(ids).union(walked))
-        return ids
+            seen = set(rows["id"])  # a flagged lead may be walked too
+            new = [i for i, lead_id in enumerate(walked["id"]) if lead_id not in seen]
+            if len(new) < len(walked["id"]):
+                walked = {name: [col[i] for i in new] for name, col in walked.items()}
+            for name, values in rows.items():
+                values.extend(walked[name])
+        return rows
 
     def _ai_count_pending(self, ai_model, estimate=False):
         """Leads still to score: the flagged ones and those the cursor has not
@@ -767,13 +770,12 @@ class PymeAiLeadScoring(models.AbstractModel):
         while some remain); return (done, left)."""
         done = 0
         if apply:
-            ids = self._ai_next_ids(ai_model, self._ai_apply_batch_size)
-            if ids:
+            rows = self._ai_next_rows(ai_model, self._ai_apply_batch_size)
+            if rows["id"]:
                 engine_model = ai_model._read_engine_model()
-                self._ai_apply_batch(
-                    self.env["crm.lead"].browse(ids), engine_model, ai_model
-                )
-                done = len(ids)
+                leads = self.env["crm.lead"].browse(rows["id"])
+                self._ai_apply_batch(leads, engine_model, ai_model, rows=rows)
+                done = len(leads)
         return done, self._ai_count_pending(ai_model, estimate=True)
 
     def _ai_pending_batches(self, ai_model):
@@ -795,13 +797,14 @@ class PymeAiLeadScoring(models.AbstractModel):
         ai_model.sudo().write({"lead_rescore_stripe": 0, "lead_rescore_after_id": -1})
         return [ids[i : i + size] for i in range(0, len(ids), size)]
 
-    def _ai_apply(self, records, engine_model, ai_model):
-        """Score ``records`` (no reasons: they are computed for the leads read) and
-        write the leads whose score or tier changed, or scored by another model."""
+    def _ai_apply(self, records, engine_model, ai_model, rows=None):
+        """Score ``records`` (their ``rows`` when read already; no reasons: they
+        are computed for the leads read) and write the leads whose score or tier
+        changed, or scored by another model."""
         now = fields.Datetime.now()
         tag_ids = (ai_model.report or {}).get("tag_ids", [])
         table, ids, state = self._ai_lead_table_state(
-            records.ids, dict.fromkeys(records.ids, now), tag_ids
+            records.ids, dict.fromkeys(records.ids, now), tag_ids, rows=rows
         )
         rated = engine_model.rate(table)
         scores, tiers = rated["score"].tolist(), rated["tier"]
@@ -845,7 +848,7 @@ class PymeAiLeadScoring(models.AbstractModel):
     def _ai_write_scores(self, values, ai_model, now, flagged=()):
         """The new scores of a batch (id, score, probability, tier, previous score,
         trend, moved): COPY into a temporary table, then one UPDATE and one INSERT
-        (no SQL text to build or parse per lead).
+        from it (no SQL text to build or parse per lead).
 
         None of the columns set is indexed (nor changes the row's size), so the
         rows can be updated in place (HOT). The history gets a row only for the
@@ -872,26 +875,22 @@ class PymeAiLeadScoring(models.AbstractModel):
             cr.execute(
                 SQL(
                     """
-                    WITH written AS (
-                        UPDATE crm_lead l
-                           SET ai_score = v.score, ai_probability = v.probability,
-                               ai_tier = v.tier, ai_score_previous = v.previous,
-                               ai_score_trend = v.trend, ai_score_date = %(now)s,
-                               ai_score_model = %(model)s, ai_needs_scoring = FALSE
-                          FROM pyme_ai_lead_score_batch v
-                         WHERE l.id = v.id AND l.id = ANY(%(ids)s)
-                     RETURNING l.id, v.score, v.probability, v.tier,
-                               v.moved
-                    )
+                    UPDATE crm_lead l
+                       SET ai_score = v.score, ai_probability = v.probability,
+                           ai_tier = v.tier, ai_score_previous = v.previous,
+                           ai_score_trend = v.trend, ai_score_date = %(now)s,
+                           ai_score_model = %(model)s, ai_needs_scoring = FALSE
+                      FROM pyme_ai_lead_score_batch v
+                     WHERE l.id = v.id AND l.id = ANY(%(ids)s);
                     INSERT INTO pyme_ai_lead_score
                            (lead_id, date, score, probability, tier, model_id)
                     SELECT id, %(now)s, score, probability, tier, %(model)s
-                      FROM written
+                      FROM pyme_ai_lead_score_batch
                      WHERE moved
                     """,
                     now=now,
                     model=ai_model.id,
-                    ids=[row[0] for row in values],  # read by primary key
+                    ids=sql_array(row[0] for row in values),  # read by primary key
                 )
             )
         if flagged:
@@ -900,7 +899,7 @@ class PymeAiLeadScoring(models.AbstractModel):
                 SQL(
                     "UPDATE crm_lead SET ai_needs_scoring = FALSE "
                     "WHERE id = ANY(%s) AND ai_needs_scoring",
-                    list(flagged),
+                    sql_array(flagged),
                 )
             )
         Lead = self.env["crm.lead"]

@@ -396,9 +396,10 @@ class TestLeadScoring(LeadScoringCase):
         batches = []
         applied = scoring_cls._ai_apply
 
-        def record(self, records, engine_model, model):
+        def record(scoring, records, engine_model, model, rows=None):
             batches.append(records.ids)
-            return applied(self, records, engine_model, model)
+            self.assertEqual(rows["id"], records.ids)  # read once, by the walk
+            return applied(scoring, records, engine_model, model, rows)
 
         with patch.object(scoring_cls, "_ai_apply", record):
             for __ in range(30):
@@ -415,6 +416,34 @@ class TestLeadScoring(LeadScoringCase):
         walked = [i for batch in batches for i in sorted(batch, key=order)]
         self.assertEqual(walked, sorted(leads.ids, key=order))
         self.assertTrue(all(leads.mapped("ai_score")))
+
+    def test_a_flagged_lead_on_the_walk_is_read_once(self):
+        self._create_history(40, 40)
+        leads = self._open_lead(web=True, revenue=900) | self._open_lead(
+            web=False, revenue=100
+        )
+        ai_model = self.scoring._ai_train().model_id
+        Lead = self.env["crm.lead"]
+        Lead.search([("ai_needs_scoring", "=", True)]).ai_needs_scoring = False
+        lead = leads[0]
+        stripe = lead.id % RESCORE_STRIPES
+        ai_model.write({"lead_rescore_stripe": stripe, "lead_rescore_after_id": 0})
+        lead.ai_needs_scoring = True
+        rows = self.scoring._ai_next_rows(ai_model, 1000)
+        open_leads = Lead.search([("probability", "<", 100)])
+        walk = sorted(
+            (
+                i
+                for i in open_leads.ids
+                if i % RESCORE_STRIPES >= stripe and i != lead.id
+            ),
+            key=lambda i: (i % RESCORE_STRIPES, i),
+        )
+        # the flagged lead first, then the walk from its stripe on, without it again
+        self.assertEqual(rows["id"], [lead.id, *walk])
+        self.assertEqual({len(values) for values in rows.values()}, {len(rows["id"])})
+        self.assertEqual(rows["expected_revenue"][0], 900)
+        self.assertTrue(rows["ai_needs_scoring"][0])
 
     def test_reasons_render_ids_in_the_reader_language(self):
         self._create_history(40, 40)

@@ -3,6 +3,8 @@
 from odoo import api, models
 from odoo.tools import SQL
 
+from odoo.addons.pyme_ai_base.tools import sql_array
+
 
 class PymeAiLeadScoring(models.AbstractModel):
     _inherit = "pyme.ai.lead.scoring"
@@ -27,8 +29,7 @@ class PymeAiLeadScoring(models.AbstractModel):
             SQL(
                 """
                 SELECT l.n, COUNT(so.id)
-                  FROM unnest(%s::int[], %s::timestamp[]) WITH ORDINALITY
-                       AS l(id, as_of, n)
+                  FROM unnest(%s, %s) WITH ORDINALITY AS l(id, as_of, n)
                   JOIN crm_lead cl ON cl.id = l.id
                   JOIN res_partner lp ON lp.id = cl.partner_id
                   JOIN res_partner op
@@ -40,8 +41,8 @@ class PymeAiLeadScoring(models.AbstractModel):
                                         cl.company_id, so.company_id)
               GROUP BY l.n
                 """,
-                ids,
-                when,
+                sql_array(ids),
+                sql_array(when, "timestamp"),
             )
         )
         orders = dict(self.env.cr.fetchall())

@@ -3,6 +3,8 @@
 from odoo import api, models
 from odoo.tools import SQL
 
+from odoo.addons.pyme_ai_base.tools import sql_array
+
 # URL fragments of pricing pages (English and Spanish sites).
 PRICING_PATTERNS = ["%pric%", "%precio%", "%tarifa%", "%/shop%", "%plan%"]
 
@@ -29,16 +31,15 @@ class PymeAiLeadScoring(models.AbstractModel):
                 """
                 SELECT l.n, COUNT(t.id),
                        COUNT(t.id) FILTER (WHERE t.url ILIKE ANY(%s))
-                  FROM unnest(%s::int[], %s::timestamp[]) WITH ORDINALITY
-                       AS l(id, as_of, n)
+                  FROM unnest(%s, %s) WITH ORDINALITY AS l(id, as_of, n)
                   JOIN crm_lead_website_visitor_rel lv ON lv.crm_lead_id = l.id
                   JOIN website_track t ON t.visitor_id = lv.website_visitor_id
                                       AND t.visit_datetime <= l.as_of
               GROUP BY l.n
                 """,
                 PRICING_PATTERNS,
-                ids,
-                when,
+                sql_array(ids),
+                sql_array(when, "timestamp"),
             )
         )
         views = {row[0]: row[1:] for row in self.env.cr.fetchall()}
