@@ -327,11 +327,11 @@ class PymeAiLeadScoring(models.AbstractModel):
         return {key: list(values) for key, values in zip(keys, read, strict=True)}
 
     def _ai_lead_table_state(
-        self, lead_ids, as_of, tag_ids, per_stage=False, rows=None
+        self, lead_ids, as_of, tag_ids, per_stage=False, rows=None, needed=None
     ):
-        """Feature table, ids (in table order) and {column: values} of the SQL read
-        (``ai_score``, ``ai_tier``, ``ai_needs_scoring`` included; given as ``rows``
-        when read already).
+        """Feature table (only the ``needed`` columns, a model's, when given), ids
+        (in table order) and {column: values} of the SQL read (``ai_score``,
+        ``ai_tier``, ``ai_needs_scoring`` included; ``rows`` when read already).
 
         One row per lead, seen at ``as_of[id]``; with ``per_stage`` (training) one
         per stage a lead passed through, seen partway through it (ids repeat): an
@@ -344,6 +344,9 @@ class PymeAiLeadScoring(models.AbstractModel):
         computed = {}
         table = {}
         for feature in FEATURES:
+            tag = feature.read == TAGS and any(c[:4] == "tag_" for c in needed or ())
+            if needed is not None and feature.column not in needed and not tag:
+                continue
             if isinstance(feature.read, str):
                 if feature.read not in computed:
                     computed[feature.read] = getattr(self, feature.read)(rows, context)
@@ -378,13 +381,13 @@ class PymeAiLeadScoring(models.AbstractModel):
             rows["date_last_stage_update"] = [None] * n
         if not per_stage:  # one row per lead: only those in a won stage change
             rows["as_of"] = [as_of[lead_id] for lead_id in rows["id"]]
-            for index, lead_id in enumerate(rows["id"]):
-                stays, in_won = visits[lead_id]
-                if in_won and use_stage:
-                    stage, entered, left = (stays or [(None, None, None)])[-1]
-                    rows["stage_id"][index] = stage
-                    rows["date_last_stage_update"][index] = entered
-                    rows["as_of"][index] = min(left or as_of[lead_id], as_of[lead_id])
+            position = {i: n for n, i in enumerate(rows["id"])} if visits else {}
+            for lead_id, (stays, __) in visits.items() if use_stage else ():
+                index = position[lead_id]  # a lead in a won stage
+                stage, entered, left = (stays or [(None, None, None)])[-1]
+                rows["stage_id"][index] = stage
+                rows["date_last_stage_update"][index] = entered
+                rows["as_of"][index] = min(left or as_of[lead_id], as_of[lead_id])
             return rows
         out = {name: [] for name in (*rows, "as_of")}
         for index, lead_id in enumerate(rows["id"]):
@@ -415,7 +418,7 @@ class PymeAiLeadScoring(models.AbstractModel):
     def _ai_stage_visits(self, rows, every_lead=True):
         """({lead id: ([(stage id, entered, left)], in a won stage)}, leads in a won
         stage): the last visit of each stage but the won ones, by entry, from
-        ``crm.lead._ai_stage_intervals`` (read for leads in a won stage only unless
+        ``crm.lead._ai_stage_intervals`` (of the leads in a won stage only unless
         ``every_lead``); none for a lead in a won stage with no stage before it."""
         won_stage_ids = self._ai_won_stage_ids()
         in_won = {
@@ -430,7 +433,8 @@ class PymeAiLeadScoring(models.AbstractModel):
                 intervals[r["lead_id"]].pop(r["stage_id"], None)
                 intervals[r["lead_id"]][r["stage_id"]] = visit
         visits = {}
-        for lead_id, won in in_won.items():
+        for lead_id in read:
+            won = in_won[lead_id]
             stays = list(intervals[lead_id].values()) if lead_id in intervals else ()
             if won and stays and stays[-1][2] is None:
                 stays = ()  # the move to the won stage was not tracked
@@ -803,15 +807,18 @@ class PymeAiLeadScoring(models.AbstractModel):
         changed, or scored by another model."""
         now = fields.Datetime.now()
         tag_ids = (ai_model.report or {}).get("tag_ids", [])
+        needed = set(engine_model.required_columns())
+        as_of = dict.fromkeys(records.ids, now)
         table, ids, state = self._ai_lead_table_state(
-            records.ids, dict.fromkeys(records.ids, now), tag_ids, rows=rows
+            records.ids, as_of, tag_ids, rows=rows, needed=needed
         )
         rated = engine_model.rate(table)
         scores, tiers = rated["score"].tolist(), rated["tier"]
         # written: a new score or tier, or the first score by this model (a new
         # baseline: its trend, and a deal's "score fell", follow the lead's changes,
         # not the model's)
-        ours = [by == ai_model.id for by in state["ai_score_model"]]
+        model_id = ai_model.id
+        ours = [by == model_id for by in state["ai_score_model"]]
         old = [score or 0 for score in state["ai_score"]]
         changed = [
             i
@@ -842,7 +849,10 @@ class PymeAiLeadScoring(models.AbstractModel):
             return {}
         as_of = {lead.id: lead.ai_score_date for lead in leads}
         tag_ids = (ai_model.report or {}).get("tag_ids", [])
-        table, ids, __ = self._ai_lead_table_state(leads.ids, as_of, tag_ids)
+        needed = set(engine_model.required_columns())
+        table, ids, __ = self._ai_lead_table_state(
+            leads.ids, as_of, tag_ids, needed=needed
+        )
         return dict(zip(ids, engine_model.explain(table)["reasons"], strict=True))
 
     def _ai_write_scores(self, values, ai_model, now, flagged=()):

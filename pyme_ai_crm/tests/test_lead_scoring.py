@@ -1,6 +1,7 @@
 # Copyright 2026 pyme_ai contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import math
+from collections import defaultdict
 from datetime import timedelta
 from unittest.mock import patch
 
@@ -15,7 +16,7 @@ from odoo.addons.pyme_ai_base.tests.common import make_users
 
 from pyme_ai.leads import TREND_DELTA
 
-from ..models.pyme_ai_lead_scoring import RESCORE_STRIPES
+from ..models.pyme_ai_lead_scoring import FEATURES, RESCORE_STRIPES
 from .common import LeadScoringCase
 
 LOGGER = "odoo.addons.pyme_ai_base.models.pyme_ai_capability"
@@ -378,6 +379,23 @@ class TestLeadScoring(LeadScoringCase):
         with freeze_time(fields.Datetime.now() + timedelta(days=30)):
             lead.invalidate_recordset(["ai_reasons"])
             self.assertEqual(lead.ai_reasons["up"] + lead.ai_reasons["down"], shown)
+        # only the columns the model reads are computed, with the same values
+        needed = set(engine_model.required_columns())
+        self.assertTrue(needed)
+        part, __, __ = self.scoring._ai_lead_table_state(
+            lead.ids, {lead.id: lead.ai_score_date}, [], needed=needed
+        )
+        self.assertLessEqual(needed, set(part))
+        self.assertEqual({c: part[c] for c in needed}, {c: table[c] for c in needed})
+        groups = defaultdict(set)  # columns computed together (one per reader)
+        for feature in FEATURES:
+            groups[
+                feature.read if isinstance(feature.read, str) else feature.column
+            ].add(feature.column)
+        unread = [columns for columns in groups.values() if not columns & needed]
+        self.assertTrue(unread)
+        self.assertFalse(set().union(*unread) & set(part))
+        self.assertEqual(engine_model.logit(part).tolist(), logit.tolist())
 
     def test_full_rescoring_walks_stripes_one_batch_per_call(self):
         """After a new model, every open lead is scored once, one batch per call,
