@@ -93,6 +93,7 @@ READ_FIELDS = tuple(dict.fromkeys(f for feature in FEATURES for f in feature.fie
 COLUMN_FIELDS = tuple(name for name in READ_FIELDS if name != "tag_ids")
 #: the scoring state read with them (to write only what changed)
 STATE_FIELDS = ("ai_score", "ai_tier", "ai_needs_scoring", "ai_score_model")
+STAGE_FIELDS = ("stage_id", "date_last_stage_update")  # whatever the model reads
 #: the crm.lead field of each column read from one (id codes and selection codes
 #: are rendered from it for the reader)
 FIELD_OF = {f.column: f.fields[0] for f in FEATURES if f.read in (_ref, _value)}
@@ -305,13 +306,16 @@ class PymeAiLeadScoring(models.AbstractModel):
         table, ids, __ = self._ai_lead_table_state(leads.ids, as_of, tag_ids)
         return table, ids
 
-    def _ai_lead_rows(self, lead_ids, where=None):
-        """{field: list of stored values} of the feature and scoring-state columns
-        of ``lead_ids`` ordered by id, or of the leads ``where`` selects (an SQL
-        condition, its ORDER BY and LIMIT included)."""
-        Lead = self.env["crm.lead"]
-        Lead.flush_model([*COLUMN_FIELDS, *STATE_FIELDS, "company_id"])
-        names = [*COLUMN_FIELDS, "company_id", *STATE_FIELDS]
+    def _ai_lead_rows(self, lead_ids, where=None, needed=None):
+        """{field: stored values} of the feature and scoring-state columns of
+        ``lead_ids`` by id, or of the leads SQL ``where`` (ORDER BY, LIMIT) selects;
+        with ``needed`` (a model's columns), its features' and the stage's only."""
+        names = list(COLUMN_FIELDS)
+        if needed is not None:
+            used = {f for x in FEATURES if x.column in needed for f in x.fields}
+            names = [f for f in names if f in used or f in STAGE_FIELDS]
+        names += ["company_id", *STATE_FIELDS]
+        self.env["crm.lead"].flush_model(names)
         if where is None:
             where = SQL("id = ANY(%s) ORDER BY id", sql_array(lead_ids))
         self.env.cr.execute(
@@ -337,7 +341,7 @@ class PymeAiLeadScoring(models.AbstractModel):
         per stage a lead passed through, seen partway through it (ids repeat): an
         open lead in an early stage is judged among leads seen in that stage, not
         among leads described by the stage they closed in."""
-        rows = rows or self._ai_lead_rows(lead_ids)
+        rows = rows or self._ai_lead_rows(lead_ids, needed=needed)
         rows = self._ai_stage_rows(rows, as_of, per_stage)
         ids, when = rows["id"], rows["as_of"]
         context = {"tag_ids": tag_ids}
@@ -480,16 +484,12 @@ class PymeAiLeadScoring(models.AbstractModel):
                 )
             )
             counts = {row[0]: row[1:] for row in self.env.cr.fetchall()}
-        won_counts, lost_counts = [], []
-        for index in range(len(rows["id"])):
-            won, lost = counts.get(index, (0, 0))
-            won_counts.append(won)
-            lost_counts.append(lost)
-        return {"partner_won": won_counts, "partner_lost": lost_counts}
+        pairs = [counts.get(index, (0, 0)) for index in range(len(rows["id"]))]
+        won, lost = ([pair[k] for pair in pairs] for k in (0, 1))
+        return {"partner_won": won, "partner_lost": lost}
 
     def _ai_engagement_features(self, rows, context):
-        """Activities done, messages in and out, days since the last contact, each
-        row seen at its moment."""
+        """Activities done, messages in and out, days since the last contact."""
         ids, when = rows["id"], rows["as_of"]
         self.env["mail.message"].flush_model()
         note = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note")
@@ -718,7 +718,7 @@ class PymeAiLeadScoring(models.AbstractModel):
             Lead.invalidate_model(["ai_needs_scoring"])
         return never
 
-    def _ai_next_rows(self, ai_model, limit):
+    def _ai_next_rows(self, ai_model, limit, needed=None):
         """The stored rows (``_ai_lead_rows``) of the next leads to score, the
         model's cursor moved past them.
 
@@ -731,15 +731,14 @@ class PymeAiLeadScoring(models.AbstractModel):
         """
         self._ai_unflag_never(ai_model)
         company = self._ai_company_sql(ai_model)
-        rows = self._ai_lead_rows(
-            None, SQL("ai_needs_scoring AND %s ORDER BY id LIMIT %s", company, limit)
-        )
+        flagged = SQL("ai_needs_scoring AND %s ORDER BY id LIMIT %s", company, limit)
+        rows = self._ai_lead_rows(None, flagged, needed)
         model = ai_model.sudo()
         while model.lead_rescore_after_id >= 0 and len(rows["id"]) < limit:
             stripe, wanted = model.lead_rescore_stripe, limit - len(rows["id"])
             walk = self._ai_walk_sql(model, stripe_only=True)
             walked = self._ai_lead_rows(
-                None, SQL("%s ORDER BY id LIMIT %s", walk, wanted)
+                None, SQL("%s ORDER BY id LIMIT %s", walk, wanted), needed
             )
             if len(walked["id"]) == wanted:
                 model.lead_rescore_after_id = walked["id"][-1]
@@ -774,9 +773,10 @@ class PymeAiLeadScoring(models.AbstractModel):
         while some remain); return (done, left)."""
         done = 0
         if apply:
-            rows = self._ai_next_rows(ai_model, self._ai_apply_batch_size)
+            engine_model = ai_model._read_engine_model()
+            needed = set(engine_model.required_columns())
+            rows = self._ai_next_rows(ai_model, self._ai_apply_batch_size, needed)
             if rows["id"]:
-                engine_model = ai_model._read_engine_model()
                 leads = self.env["crm.lead"].browse(rows["id"])
                 self._ai_apply_batch(leads, engine_model, ai_model, rows=rows)
                 done = len(leads)

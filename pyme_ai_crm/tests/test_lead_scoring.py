@@ -396,6 +396,11 @@ class TestLeadScoring(LeadScoringCase):
         self.assertTrue(unread)
         self.assertFalse(set().union(*unread) & set(part))
         self.assertEqual(engine_model.logit(part).tolist(), logit.tolist())
+        # and only their fields are read
+        read = self.scoring._ai_lead_rows(lead.ids, needed=needed)
+        fields_needed = {f for x in FEATURES if x.column in needed for f in x.fields}
+        self.assertLessEqual(fields_needed - {"tag_ids"}, set(read))
+        self.assertLess(len(read), len(self.scoring._ai_lead_rows(lead.ids)))
 
     def test_full_rescoring_walks_stripes_one_batch_per_call(self):
         """After a new model, every open lead is scored once, one batch per call,
