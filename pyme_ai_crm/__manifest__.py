@@ -3,7 +3,7 @@
 {
     "name": "AI for SMEs: Lead Scoring",
     "summary": "Learnt 1-100 lead scores with reasons, tiers, trend and history",
-    "version": "18.0.2.0.2",
+    "version": "18.0.2.0.3",
     "category": "Sales/CRM",
     "author": "pyme_ai contributors",
     "website": "https://github.com/pyme-ai/pyme_ai",

@@ -32,9 +32,8 @@ class CrmLead(models.Model):
         aggregator="avg",
         help="Learnt chance of winning this lead, from 1 to 100.",
     )
-    ai_probability = fields.Float(
-        string="AI Probability", digits=(16, 4), readonly=True, copy=False
-    )
+    # double precision, as Odoo's probability (no numeric cast on every write)
+    ai_probability = fields.Float(string="AI Probability", readonly=True, copy=False)
     # The scoring columns are not indexed: the scoring UPDATE then leaves every
     # crm_lead index alone and PostgreSQL can update the rows in place (HOT).
     ai_tier = fields.Selection(TIERS, string="AI Tier", readonly=True, copy=False)

@@ -29,7 +29,7 @@ class PymeAiLeadScore(models.Model):
     company_id = fields.Many2one(related="lead_id.company_id")
     date = fields.Datetime(required=True, readonly=True)
     score = fields.Integer(readonly=True, aggregator="avg")
-    probability = fields.Float(digits=(16, 4), readonly=True, aggregator="avg")
+    probability = fields.Float(readonly=True, aggregator="avg")
     tier = fields.Selection(TIERS, readonly=True)
     model_id = ai_model_field(groups="pyme_ai_base.pyme_ai_base_group_user")
 
@@ -38,7 +38,7 @@ class PymeAiLeadScore(models.Model):
         self.env.cr.execute(
             SQL(
                 "CREATE TABLE IF NOT EXISTS %s (id SERIAL PRIMARY KEY, lead_id INT "
-                "NOT NULL, date TIMESTAMP NOT NULL, score INT, probability NUMERIC, "
+                "NOT NULL, date TIMESTAMP NOT NULL, score INT, probability FLOAT8, "
                 "tier VARCHAR, model_id INT); "
                 # made with them before 18.0.2.0.2
                 "ALTER TABLE %s DROP CONSTRAINT IF EXISTS %s, "
