@@ -40,9 +40,9 @@ class PymeAiLeadScore(models.Model):
                 "CREATE TABLE IF NOT EXISTS %s (id SERIAL PRIMARY KEY, lead_id INT "
                 "NOT NULL, date TIMESTAMP NOT NULL, score INT, probability FLOAT8, "
                 "tier VARCHAR, model_id INT); "
-                # made with them before 18.0.2.0.2
+                # keys before 18.0.2.0.2, numeric before 18.0.2.0.3 (no-op since)
                 "ALTER TABLE %s DROP CONSTRAINT IF EXISTS %s, "
-                "DROP CONSTRAINT IF EXISTS %s",
+                "DROP CONSTRAINT IF EXISTS %s, ALTER COLUMN probability TYPE FLOAT8",
                 table,
                 table,
                 SQL.identifier(f"{self._table}_lead_id_fkey"),

@@ -53,6 +53,9 @@ class TestLeadScoring(LeadScoringCase):
         self.assertAlmostEqual(hot.ai_score, round(hot.ai_probability * 100), delta=1)
         # Odoo's own probabilities are never written
         self.assertEqual((hot.probability, hot.automated_probability), before)
+        # the planner settings of the scoring update do not outlive it
+        self.env.cr.execute("SHOW enable_hashjoin")
+        self.assertEqual(self.env.cr.fetchone()[0], "on")
         # reasons come from the model, with readable labels
         columns = {r["column"] for r in hot.ai_reasons["up"] + hot.ai_reasons["down"]}
         self.assertIn("source", columns | {"expected_revenue"})
