@@ -195,11 +195,20 @@ def test_email_and_phone_features():
         "x@y.z.es",
         "ünï@dömain.es",
         "a@b.com\n",
+        "\ta@gmail.com ",
+        "",
+        "  ",
+        "N/A",
     ],
 )
 def test_email_domain_is_what_the_address_pattern_matches(value):
     match = contact.EMAIL_RE.match(value.strip())
-    assert email_domain(value) == (match.group(1).lower() if match else None)
+    domain = match.group(1).lower() if match else None
+    assert email_domain(value) == domain
+    missing = contact.is_missing(value)
+    free = float(domain in contact.FREE_EMAIL_DOMAINS) if domain else 0.0
+    expected = (None, None) if missing else (free, float(domain is not None))
+    assert contact.email_features(value) == expected
 
 
 def test_persistence_round_trip(result, sample, tmp_path):
