@@ -16,8 +16,9 @@ once, then runs alternating pairs on the same database, each run in its own proc
 
 - A: our full rescoring after a new model, as the cron runner does it (the model's
   cursor reset, ``_cron_ai_apply`` called and committed until nothing is left). Before
-  each A the scores are cleared (outside the timing) so that every lead's score is
-  written, as after the first model: the worst case;
+  each A the scores and the score history are cleared (outside the timing), as before
+  the first model, so that every lead's score and a history row are written: the worst
+  case, the same at every run (the history does not grow by a row per lead and run);
 - B: Odoo's own cron ``crm.lead._cron_update_automated_probabilities`` (frequency table
   rebuilt, every open lead's probability recomputed and written).
 
@@ -285,10 +286,10 @@ def child(args):
             if not ai_model:
                 fail("no active lead scoring model: run the build step first")
             if args.child == "A":
-                # clear the scores so every lead's score is written (worst case)
+                # as before the first model: every score written (worst case)
                 cr.execute(
                     "UPDATE crm_lead SET ai_score = NULL, ai_tier = NULL "
-                    "WHERE ai_score IS NOT NULL"
+                    "WHERE ai_score IS NOT NULL; TRUNCATE pyme_ai_lead_score"
                 )
             ai_model.write({"lead_rescore_after_id": 0, "lead_rescore_stripe": 0})
             cr.commit()
