@@ -11,6 +11,7 @@ lead has an AI score, else Odoo's probability) and replaces the report lines.
 from dateutil.relativedelta import relativedelta
 
 from odoo import fields, models
+from odoo.tools import SQL
 from odoo.tools.translate import LazyTranslate
 
 from odoo.addons.pyme_ai_base.tools import AiNotice
@@ -18,6 +19,18 @@ from odoo.addons.pyme_ai_base.tools import AiNotice
 from pyme_ai.sales import evaluate_revenue_forecast
 
 _lt = LazyTranslate(__name__)
+#: the crm.lead columns of a deal, in the order ``_ai_deals`` reads them
+DEAL_FIELDS = (
+    "id",
+    "create_date",
+    "date_closed",
+    "probability",
+    "expected_revenue",
+    "ai_probability",
+    "ai_score_date",
+    "team_id",
+    "user_id",
+)
 
 
 class PymeAiRevenueForecast(models.AbstractModel):
@@ -47,40 +60,40 @@ class PymeAiRevenueForecast(models.AbstractModel):
     }
 
     def _ai_deals(self, domain):
-        """Opportunities of the current company as engine deal dicts."""
+        """Opportunities of the current company as engine deal dicts, read with one
+        SQL query (the ORM's read formatting cost 20 s per 300,000 deals)."""
         Lead = self.env["crm.lead"].with_context(active_test=False)
         domain = domain + [("type", "=", "opportunity")] + Lead._ai_company_domain()
-        won_ids = set(Lead.search(domain + Lead._ai_won_domain()).ids)
-        rows = Lead.search_read(
-            domain,
-            [
-                "create_date",
-                "date_closed",
-                "probability",
-                "expected_revenue",
-                "ai_probability",
-                "ai_score_date",
-                "team_id",
-                "user_id",
-            ],
-        )
+        Lead.flush_model([*DEAL_FIELDS, "stage_id", "active", "type", "company_id"])
+        won = Lead._search(domain + Lead._ai_won_domain())
+        columns = [SQL.identifier(Lead._table, name) for name in DEAL_FIELDS]
+        won_sql = SQL("%s IN %s", SQL.identifier(Lead._table, "id"), won.subselect())
+        self.env.cr.execute(Lead._search(domain).select(*columns, won_sql))
         deals = []
-        for row in rows:
-            ai = bool(row["ai_score_date"])
+        for (
+            lead_id,
+            created,
+            closed,
+            odoo,
+            amount,
+            ai,
+            ai_date,
+            team,
+            user,
+            is_won,
+        ) in self.env.cr.fetchall():
             deals.append(
                 {
-                    "id": row["id"],
-                    "created": row["create_date"],
-                    "reference_date": row["create_date"],
-                    "closed": row["date_closed"] or None,
-                    "won": row["id"] in won_ids,
-                    "amount": row["expected_revenue"] or 0.0,
-                    "probability": row["ai_probability"]
-                    if ai
-                    else row["probability"] / 100.0,
-                    "ai": ai,
-                    "team": row["team_id"] and row["team_id"][0],
-                    "salesperson": row["user_id"] and row["user_id"][0],
+                    "id": lead_id,
+                    "created": created,
+                    "reference_date": created,
+                    "closed": closed,
+                    "won": is_won,
+                    "amount": amount or 0.0,
+                    "probability": ai if ai_date else (odoo or 0.0) / 100.0,
+                    "ai": bool(ai_date),
+                    "team": team or False,
+                    "salesperson": user or False,
                 }
             )
         return deals
