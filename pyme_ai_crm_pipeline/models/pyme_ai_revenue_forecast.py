@@ -8,6 +8,8 @@ forecasts every open opportunity of the company at once (AI probability when the
 lead has an AI score, else Odoo's probability) and replaces the report lines.
 """
 
+import functools
+
 from dateutil.relativedelta import relativedelta
 
 from odoo import fields, models
@@ -19,18 +21,6 @@ from odoo.addons.pyme_ai_base.tools import AiNotice
 from pyme_ai.sales import evaluate_revenue_forecast
 
 _lt = LazyTranslate(__name__)
-#: the crm.lead columns of a deal, in the order ``_ai_deals`` reads them
-DEAL_FIELDS = (
-    "id",
-    "create_date",
-    "date_closed",
-    "probability",
-    "expected_revenue",
-    "ai_probability",
-    "ai_score_date",
-    "team_id",
-    "user_id",
-)
 
 
 class PymeAiRevenueForecast(models.AbstractModel):
@@ -60,40 +50,35 @@ class PymeAiRevenueForecast(models.AbstractModel):
     }
 
     def _ai_deals(self, domain):
-        """Opportunities of the current company as engine deal dicts, read with one
-        SQL query (the ORM's read formatting cost 20 s per 300,000 deals)."""
+        """Opportunities of the current company as engine deal dicts, read in one
+        query (search_read's formatting cost 20 s per 300,000 deals)."""
         Lead = self.env["crm.lead"].with_context(active_test=False)
         domain = domain + [("type", "=", "opportunity")] + Lead._ai_company_domain()
-        Lead.flush_model([*DEAL_FIELDS, "stage_id", "active", "type", "company_id"])
         won = Lead._search(domain + Lead._ai_won_domain())
-        columns = [SQL.identifier(Lead._table, name) for name in DEAL_FIELDS]
-        won_sql = SQL("%s IN %s", SQL.identifier(Lead._table, "id"), won.subselect())
-        self.env.cr.execute(Lead._search(domain).select(*columns, won_sql))
+        names = ["id", "create_date", "date_closed", "probability", "expected_revenue"]
+        names += ["ai_probability", "ai_score_date", "team_id", "user_id"]
+        column = functools.partial(Lead._field_to_sql, Lead._table)
+        query = Lead._search(domain).select(
+            *(SQL("%s AS %s", column(name), SQL.identifier(name)) for name in names),
+            SQL("%s IN %s AS won", column("id"), won.subselect()),
+        )
         deals = []
-        for (
-            lead_id,
-            created,
-            closed,
-            odoo,
-            amount,
-            ai,
-            ai_date,
-            team,
-            user,
-            is_won,
-        ) in self.env.cr.fetchall():
+        for row in self.env.execute_query_dict(query):  # fields flushed
+            ai = bool(row["ai_score_date"])
             deals.append(
                 {
-                    "id": lead_id,
-                    "created": created,
-                    "reference_date": created,
-                    "closed": closed,
-                    "won": is_won,
-                    "amount": amount or 0.0,
-                    "probability": ai if ai_date else (odoo or 0.0) / 100.0,
-                    "ai": bool(ai_date),
-                    "team": team or False,
-                    "salesperson": user or False,
+                    "id": row["id"],
+                    "created": row["create_date"],
+                    "reference_date": row["create_date"],
+                    "closed": row["date_closed"],
+                    "won": row["won"],
+                    "amount": row["expected_revenue"] or 0.0,
+                    "probability": row["ai_probability"]
+                    if ai
+                    else (row["probability"] or 0.0) / 100.0,
+                    "ai": ai,
+                    "team": row["team_id"] or False,
+                    "salesperson": row["user_id"] or False,
                 }
             )
         return deals
