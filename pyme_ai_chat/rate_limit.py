@@ -10,13 +10,19 @@ seconds), so 80 messages in a minute get at most the limit answered whatever the
 minute boundaries. Keys never hold a raw address: ``address_key`` hashes it.
 
 The caller passes a cursor: the routes use a short cursor of their own committed at
-once, so a counter row is never locked while a visitor waits for an answer.
+once (``counting_cursor``), so a counter row is never locked while a visitor waits for
+an answer. That cursor reads committed data, not Odoo's snapshot (REPEATABLE READ):
+two workers counting the same key then wait for each other instead of one failing
+with "could not serialize access" (logged as an ERROR by Odoo before it retries).
 """
 
 import hashlib
 import random
 import time
 
+from psycopg2.extensions import ISOLATION_LEVEL_READ_COMMITTED
+
+from odoo.sql_db import Cursor
 from odoo.tools import SQL
 
 RATE_PARAM = "pyme_ai_chat.rate_limit"
@@ -35,6 +41,20 @@ def address_key(address, salt=""):
     """A short stable hash of a client address (no raw address is stored)."""
     digest = hashlib.sha256(f"{salt}:{address or '?'}".encode()).hexdigest()
     return digest[:20]
+
+
+def read_committed(cr):
+    """Switch a new cursor of its own connection (nothing executed yet) to READ
+    COMMITTED; a test cursor, which shares the test's transaction, is left as is."""
+    if isinstance(cr, Cursor):
+        cr.connection.set_isolation_level(ISOLATION_LEVEL_READ_COMMITTED)
+    return cr
+
+
+def counting_cursor(registry):
+    """A short cursor for the counters (use it as a context manager: committed on
+    exit)."""
+    return read_committed(registry.cursor())
 
 
 class DatabaseRateLimiter:

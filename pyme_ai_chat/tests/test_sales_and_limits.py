@@ -1,13 +1,17 @@
 # Copyright 2026 pyme_ai contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import uuid
+from contextlib import closing
 from datetime import date, datetime, timedelta
 
 from lxml import etree
 
 from odoo.osv import expression
+from odoo.sql_db import db_connect
 from odoo.tests import tagged
 from odoo.tools.safe_eval import safe_eval
 
+from ..rate_limit import DatabaseRateLimiter, read_committed
 from .common import SPANISH_HOURS, ChatHttpCase
 
 
@@ -101,6 +105,26 @@ class TestSalesAndLimits(ChatHttpCase):
         counters = self.env["pyme.ai.chat.rate"].sudo().search([])
         self.assertTrue(counters)
         self.assertNotIn("127.0.0.1", "".join(counters.mapped("key")))
+
+    def test_workers_counting_one_key_at_once_both_count(self):
+        """A worker whose transaction began before another worker's count was
+        committed still counts (2), instead of failing to serialize (an ERROR in
+        Odoo's log and a retried request)."""
+        counter = DatabaseRateLimiter(clock=lambda: 1_000_000.0)
+        key = f"test:{uuid.uuid4().hex[:12]}"
+        db = db_connect(self.env.cr.dbname)
+        try:
+            with closing(read_committed(db.cursor())) as first:
+                first.execute("SELECT 1")  # its transaction has begun
+                with closing(read_committed(db.cursor())) as second:
+                    self.assertEqual(counter.hit(second, key, 60)[0], 1)
+                    second.commit()
+                self.assertEqual(counter.hit(first, key, 60)[0], 2)
+                first.commit()
+        finally:
+            with closing(db.cursor()) as cr:
+                cr.execute("DELETE FROM pyme_ai_chat_rate WHERE key = %s", [key])
+                cr.commit()
 
     def test_conversations_per_address_per_hour(self):
         self.env["ir.config_parameter"].sudo().set_param(
