@@ -133,12 +133,18 @@ class PymeAiChatFaq(models.Model):
         pricelist = None
         if website and "pricelist_id" in website._fields:
             pricelist = website.with_company(website.company_id).sudo().pricelist_id
+        company = (website.company_id if website else None) or self.company_id
         lines = []
         for product in products.with_context(lang=self._odoo_lang()):
             price, currency = product.list_price, product.currency_id
             if pricelist:
                 price = pricelist._get_product_price(product, 1.0)
                 currency = pricelist.currency_id
+            elif currency != company.currency_id:  # a product shared by companies
+                price = currency._convert(
+                    price, company.currency_id, company, fields.Date.context_today(self)
+                )
+                currency = company.currency_id
             lines.append(f"{product.name}: {format_amount(self.env, price, currency)}")
         return "\n".join(lines)
 

@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from unittest.mock import patch
 
+from odoo import fields
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
 
@@ -105,3 +106,32 @@ class TestCapability(ChatFixtures, TransactionCase):
         self.assertNotIn(heater.name, answer.splitlines()[0])
         # nothing named: the FAQ's own answer
         self.assertEqual(faq._answer_text("¿Cuánto cuesta?"), faq.answer)
+
+    def test_shared_product_price_in_the_company_currency(self):
+        if "product.template" not in self.env:
+            self.skipTest("the product module is not installed")
+        eur = self.env.ref("base.EUR")
+        eur.active = True
+        company = self.env["res.company"].create(
+            {"name": "Empresa en euros", "currency_id": eur.id}
+        )
+        values = {"name": "Banco de jardín", "sale_ok": True, "list_price": 100.0}
+        if "is_published" in self.env["product.template"]._fields:
+            values["is_published"] = True
+        bench = self.env["product.template"].create(values)  # no company: shared
+        if bench.currency_id == eur:
+            self.skipTest("the main company already uses euros")
+        today = fields.Date.today()
+        self.env["res.currency.rate"].create(
+            [
+                {"currency_id": cur.id, "rate": rate, "name": today,
+                 "company_id": company.id}
+                for cur, rate in ((bench.currency_id, 1.0), (eur, 2.0))
+            ]
+        )  # fmt: skip
+        faq = self.Faq.new({"lang": "es", "company_id": company.id})
+        answer = faq._price_answer("¿Cuánto cuesta el banco de jardín?")
+        self.assertIn("Banco de jardín", answer)
+        self.assertIn("200", answer)
+        self.assertIn("€", answer)
+        self.assertNotIn(bench.currency_id.symbol, answer)
