@@ -37,6 +37,11 @@ class PymeAiChatConversation(models.Model):
         lead = self.lead_id or self._duplicate_lead()
         values = self._lead_contact_values()
         if lead:
+            if any(v and lead[k] and v != lead[k] for k, v in values.items()):
+                # other details than the lead's: kept on it, not dropped
+                lead.message_post(
+                    body=self._contact_note(), subtype_xmlid="mail.mt_note"
+                )
             values = {k: v for k, v in values.items() if v and not lead[k]}
             if lead == self.lead_id:  # this conversation's lead: the whole story
                 values["description"] = self._lead_note()
@@ -87,11 +92,21 @@ class PymeAiChatConversation(models.Model):
             )
         )
 
+    def _contact_note(self):
+        details = [self.contact_name, self.contact_email, self.contact_phone]
+        return self.env._(
+            "Contact details given in the website chat: %(details)s",
+            details=" · ".join(d for d in details if d),
+        )
+
     def _lead_create_values(self, values):
-        website = self.website_id
+        website, company = self.website_id, self.company_id
         team = website.crm_default_team_id if "crm_default_team_id" in website else None
+        if team and team.company_id and team.company_id != company:
+            team = None  # another company's team
         user = website.crm_default_user_id if "crm_default_user_id" in website else None
-        user = user or (team.user_id if team else None) or self._responsible_user()
+        candidates = [user, team.user_id if team else None, self._responsible_user()]
+        user = next((u for u in candidates if u and company in u.company_ids), None)
         partner = self.env["res.partner"]
         if self.contact_email:
             partner = partner.sudo().search(

@@ -111,3 +111,44 @@ class TestLead(ChatHttpCase):
             subtype.with_context(lang="es_ES").description,
             subtype.with_context(lang="en_US").description,
         )
+
+    def test_later_details_are_kept_on_the_lead(self):
+        token = self._conversation_with("quiero un presupuesto para 20 sillas")
+        self._contact(token, name="Luis", email="luis1@example.com", phone="610222331")
+        lead = self._conversation(token).lead_id
+        notes_before = len(lead.message_ids)
+        self._contact(token, name="Luis", email="luis1@example.com", phone="610222331")
+        self.assertEqual(len(lead.message_ids), notes_before)  # nothing new to keep
+        self._contact(token, name="Luis", email="luis2@example.com", phone="610222332")
+        self.assertEqual(self._conversation(token).lead_id, lead)
+        self.assertEqual(lead.email_from, "luis1@example.com")  # first details kept
+        note = lead.message_ids[0]
+        self.assertIn("luis2@example.com", note.body)
+        self.assertIn("+34610222332", note.body)
+
+    def test_another_company_team_and_user_are_not_assigned(self):
+        other = self.env["res.company"].create({"name": "Otra empresa"})
+        team = self.env["crm.team"].create(
+            {"name": "Their team", "company_id": other.id}
+        )
+        outsider = self.env["res.users"].create(
+            {
+                "name": "Outsider",
+                "login": "chat_outsider",
+                "company_id": other.id,
+                "company_ids": [(6, 0, other.ids)],
+                "groups_id": [(4, self.env.ref("sales_team.group_sale_salesman").id)],
+            }
+        )
+        if "crm_default_team_id" not in self.website._fields:
+            self.skipTest("website_crm is not installed")
+        self.website.write(
+            {"crm_default_team_id": team.id, "crm_default_user_id": outsider.id}
+        )
+        token = self._conversation_with("quiero un presupuesto para 20 sillas")
+        self.assertTrue(self._contact(token, name="Ana", phone="612 34 56 78")["ok"])
+        lead = self._conversation(token).lead_id
+        self.assertEqual(lead.company_id, self.company)
+        self.assertNotEqual(lead.team_id, team)
+        self.assertNotEqual(lead.user_id, outsider)
+        self.assertIn(self.company, lead.user_id.company_ids)
