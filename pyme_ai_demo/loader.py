@@ -24,6 +24,16 @@ _logger = logging.getLogger(__name__)
 
 COMPANY_NAME = "Muebles Ejemplo S.L."
 LANG = "es_ES"
+#: The shop's working calendar, as its FAQ states it (Monday-Friday 9-18, Saturday
+#: 10-14): (day of week, name, from, to, period).
+SHOP_HOURS = [
+    (0, "Lunes", 9, 18, "morning"),
+    (1, "Martes", 9, 18, "morning"),
+    (2, "Miércoles", 9, 18, "morning"),
+    (3, "Jueves", 9, 18, "morning"),
+    (4, "Viernes", 9, 18, "morning"),
+    (5, "Sábado", 10, 14, "morning"),
+]
 STAGE_XMLIDS = {
     "new": "crm.stage_lead1",
     "qualified": "crm.stage_lead2",
@@ -140,6 +150,20 @@ class DemoLoader:
             # partner_autocomplete would call its web service for a demo company
             values["iap_enrich_auto_done"] = True
         company = env["res.company"].create(values)
+        # the hours its FAQ states, which the chat answers from this calendar
+        company.resource_calendar_id = env["resource.calendar"].create(
+            {
+                "name": "Horario de tienda",
+                "company_id": company.id,
+                "tz": "Europe/Madrid",
+                "attendance_ids": [(5, 0, 0)]
+                + [
+                    (0, 0, {"name": name, "dayofweek": str(day), "hour_from": start,
+                            "hour_to": end, "day_period": period})
+                    for day, name, start, end, period in SHOP_HOURS
+                ],
+            }
+        )  # fmt: skip
         company.partner_id.lang = LANG
         company.partner_id.tz = "Europe/Madrid"
         self.company = company
@@ -431,6 +455,12 @@ class DemoLoader:
                 {
                     "name": "Muebles Ejemplo",
                     "company_id": self.company.id,
+                    # chat and contact-form leads go to the company's first team
+                    **(
+                        {"crm_default_team_id": next(iter(self.teams.values())).id}
+                        if "crm_default_team_id" in self.env["website"]._fields
+                        else {}
+                    ),
                     "default_lang_id": self.env["res.lang"]._lang_get(LANG).id,
                     "language_ids": [
                         (
