@@ -126,7 +126,7 @@ _NUMBER_WORDS = {
 def sales_request(text):
     """``{"kind", "quantity", "product"}`` for a quote, order or availability request,
     else None. ``product``: the words naming it, lowercase as written ("Sillas
-    ergonómicas de oficina" -> "sillas ergonómicas oficina"), None when not said."""
+    ergonómicas de oficina" -> "sillas ergonómicas de oficina"), None when not said."""
     folded = fold(text or "")
     kind = next((k for k, rx in _SALES_RE if rx.search(folded)), None)
     if kind is None:
@@ -147,7 +147,33 @@ def sales_request(text):
         and normalize(t) not in _NUMBER_WORDS
         and not t.isdigit()
     ]
-    return {"kind": kind, "quantity": quantity, "product": " ".join(terms) or None}
+    return {"kind": kind, "quantity": quantity, "product": _product_phrase(text, terms)}
+
+
+#: Words kept between two words naming the product ("sillas de oficina").
+_LINKS = frozenset({"de", "del", "of"})
+_WORD = re.compile(r"[^\W_]+")
+
+
+def _product_phrase(text, terms):
+    """``terms`` as written, with the linking words between two of them kept:
+    "¿tienen sillas de oficina en stock?" -> "sillas de oficina"."""
+    if not terms:
+        return None
+    words, wanted = _WORD.findall(str(text).casefold()), set(terms)
+    phrase, pending = [], []
+    for word in words:
+        if word in wanted:
+            phrase += pending + [word] if phrase else [word]
+            pending = []
+            wanted.discard(word)
+        elif phrase and word in _LINKS and not pending:
+            pending = [word]
+        elif phrase:
+            pending = [None]  # another word: the next term does not link
+    phrase = [w for w in phrase if w is not None]
+    rest = [t for t in terms if t in wanted]  # not found as written (repeats)
+    return " ".join(phrase + rest)
 
 
 _DAYS = {

@@ -41,7 +41,7 @@ class TestSalesAndLimits(ChatHttpCase):
         self.assertEqual(conversation.interest_quantity, 20)
         stock = self._send("¿tienen sillas de oficina en stock?")
         self.assertTrue(stock["contact"])
-        self.assertIn("disponibilidad de sillas oficina", stock["reply"])
+        self.assertIn("disponibilidad de sillas de oficina", stock["reply"])
         order = self._send("I want to buy 3 desks")
         self.assertEqual(order["lang"], "en")
         self.assertIn("place your order for 3 × desks", order["reply"])

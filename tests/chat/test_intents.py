@@ -35,7 +35,7 @@ def test_small_talk(text, kind):
         ),
         (
             "¿tienen sillas de oficina en stock?",
-            {"kind": "availability", "quantity": None, "product": "sillas oficina"},
+            {"kind": "availability", "quantity": None, "product": "sillas de oficina"},
         ),
         (
             "quiero comprar dos mesas",
@@ -52,6 +52,10 @@ def test_small_talk(text, kind):
         (
             "necesito un presupuesto",
             {"kind": "quote", "quantity": None, "product": None},
+        ),
+        (  # linking words kept between the product's words, not other words
+            "presupuesto de 20 sillas de oficina y mesas",
+            {"kind": "quote", "quantity": 20, "product": "sillas de oficina mesas"},
         ),
         (  # the lead reads the product as the visitor wrote it, accents kept
             "Quiero un presupuesto para 20 Sillas Ergonómicas",
