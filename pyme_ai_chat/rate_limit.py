@@ -9,11 +9,9 @@ sliding window (the previous minute weighs by the share of it still inside the l
 seconds), so 80 messages in a minute get at most the limit answered whatever the
 minute boundaries. Keys never hold a raw address: ``address_key`` hashes it.
 
-The caller passes a cursor: the routes use a short cursor of their own committed at
-once (``counting_cursor``), so a counter row is never locked while a visitor waits for
-an answer. That cursor reads committed data, not Odoo's snapshot (REPEATABLE READ):
-two workers counting the same key then wait for each other instead of one failing
-with "could not serialize access" (logged as an ERROR by Odoo before it retries).
+The caller passes a short cursor of its own, committed at once, so a counter row is
+never locked while a visitor waits, and ``read_committed``: two workers counting one
+key then wait for each other instead of failing to serialize (an ERROR in Odoo's log).
 """
 
 import hashlib
@@ -44,17 +42,10 @@ def address_key(address, salt=""):
 
 
 def read_committed(cr):
-    """Switch a new cursor of its own connection (nothing executed yet) to READ
-    COMMITTED; a test cursor, which shares the test's transaction, is left as is."""
+    """A new cursor switched to READ COMMITTED (a test cursor is left as is)."""
     if isinstance(cr, Cursor):
         cr.connection.set_isolation_level(ISOLATION_LEVEL_READ_COMMITTED)
     return cr
-
-
-def counting_cursor(registry):
-    """A short cursor for the counters (use it as a context manager: committed on
-    exit)."""
-    return read_committed(registry.cursor())
 
 
 class DatabaseRateLimiter:
@@ -73,50 +64,33 @@ class DatabaseRateLimiter:
         start = int(now // window) * window
         cr.execute(
             SQL(
-                "INSERT INTO %(table)s (key, window_start, hits) VALUES (%(key)s, "
-                "%(start)s, 1) ON CONFLICT (key, window_start) DO UPDATE SET "
-                "hits = %(table)s.hits + 1 RETURNING hits",
+                "WITH hit AS (INSERT INTO %(table)s (key, window_start, hits) VALUES "
+                "(%(key)s, %(start)s, 1) ON CONFLICT (key, window_start) DO UPDATE SET "
+                "hits = %(table)s.hits + 1 RETURNING hits) SELECT (SELECT hits FROM "
+                "hit), COALESCE((SELECT hits FROM %(table)s WHERE key = %(key)s AND "
+                "window_start = %(previous)s), 0)",
                 table=SQL.identifier(self.table),
                 key=key,
                 start=start,
+                previous=start - window,
             )
         )
-        current = cr.fetchone()[0]
-        cr.execute(
-            SQL(
-                "SELECT hits FROM %(table)s WHERE key = %(key)s "
-                "AND window_start = %(start)s",
-                table=SQL.identifier(self.table),
-                key=key,
-                start=start - window,
-            )
-        )
-        row = cr.fetchone()
+        current, previous = cr.fetchone()
         if random.random() < CLEANUP_CHANCE:  # noqa: S311 - not security relevant
-            self.cleanup(cr, now)
-        return current, row[0] if row else 0, (now - start) / window
+            cr.execute(
+                SQL(
+                    "DELETE FROM %(table)s WHERE window_start < %(limit)s",
+                    table=SQL.identifier(self.table),
+                    limit=int(now) - KEEP_SECONDS,
+                )
+            )
+        return current, previous, (now - start) / window
 
     def allow(self, cr, key, limit, window=60):
         """True while ``key`` made at most ``limit`` requests in the last ``window``
         seconds (sliding estimate, this request included)."""
         current, previous, elapsed = self.hit(cr, key, window)
         return previous * (1.0 - elapsed) + current <= max(int(limit), 1)
-
-    def cleanup(self, cr, now=None):
-        now = self.clock() if now is None else now
-        cr.execute(
-            SQL(
-                "DELETE FROM %(table)s WHERE window_start < %(limit)s",
-                table=SQL.identifier(self.table),
-                limit=int(now) - KEEP_SECONDS,
-            )
-        )
-
-    def reset(self, cr=None):
-        """Forget every counter (tests); without a cursor there is nothing to do:
-        test counters roll back with the test's transaction."""
-        if cr is not None:
-            cr.execute(SQL("DELETE FROM %s", SQL.identifier(self.table)))
 
 
 limiter = DatabaseRateLimiter()

@@ -35,8 +35,8 @@ from ..rate_limit import (
     RATE_PARAM,
     WEBSITE_RATE_PARAM,
     address_key,
-    counting_cursor,
     limiter,
+    read_committed,
 )
 
 MAX_MESSAGE_LENGTH = 500
@@ -65,7 +65,7 @@ class PymeAiChatController(http.Controller):
     def _limits_ok(self, checks):
         """True when every ``(key, limit, window)`` is within its limit; counted on a
         short cursor of its own, committed at once (shared by all workers)."""
-        with counting_cursor(request.env.registry) as cr:
+        with read_committed(request.env.registry.cursor()) as cr:
             return all(
                 [limiter.allow(cr, key, limit, window) for key, limit, window in checks]
             )

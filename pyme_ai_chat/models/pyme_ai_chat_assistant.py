@@ -15,7 +15,7 @@ from pyme_ai import chat as engine
 from pyme_ai.base import PymeAiError
 from pyme_ai.chat import llm
 
-from ..rate_limit import limiter
+from ..rate_limit import limiter, read_committed
 from .pyme_ai_chat_faq import COMPANY_INTENTS
 
 _lt = LazyTranslate(__name__)
@@ -188,7 +188,7 @@ class PymeAiChatAssistant(models.AbstractModel):
             return _PHRASE_CACHE[key]
         budget = self._ai_param(LLM_BUDGET_PARAM, DEFAULT_LLM_BUDGET, int)
         slots = self._ai_param(LLM_CONCURRENCY_PARAM, DEFAULT_LLM_CONCURRENCY, int)
-        with self.env.registry.cursor() as cr:
+        with read_committed(self.env.registry.cursor()) as cr:
             if not limiter.allow(cr, "llm:day", max(budget, 1), 86400) or budget <= 0:
                 _logger.info("pyme_ai_chat: daily LLM budget spent: local answer")
                 return None

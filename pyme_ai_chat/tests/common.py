@@ -6,8 +6,6 @@ from odoo.tests import HttpCase
 
 from odoo.addons.base.tests.common import DISABLED_MAIL_CONTEXT
 
-from ..rate_limit import limiter
-
 SPANISH_HOURS = "08:30-14:00"
 
 
@@ -54,20 +52,16 @@ class ChatFixtures:
         cls.Faq._seed_from_company()
         cls.assistant = cls.env["pyme.ai.chat.assistant"]
         cls.chat_run = cls.assistant.with_company(cls.company)._ai_train()
-        limiter.reset()
 
 
 class ChatHttpCase(ChatFixtures, HttpCase):
-    """A trained chat behind the website routes, with a fresh rate limit per test."""
+    """A trained chat behind the website routes (rate counters roll back with each
+    test)."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls._setup_chat()
-
-    def setUp(self):
-        super().setUp()
-        limiter.reset()
 
     def _route(self, route, /, **params):
         return self.make_jsonrpc_request(f"/pyme_ai_chat/{route}", params)

@@ -1,7 +1,6 @@
 # Copyright 2026 pyme_ai contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import uuid
-from contextlib import closing
 from datetime import date, datetime, timedelta
 
 from lxml import etree
@@ -113,18 +112,15 @@ class TestSalesAndLimits(ChatHttpCase):
         counter = DatabaseRateLimiter(clock=lambda: 1_000_000.0)
         key = f"test:{uuid.uuid4().hex[:12]}"
         db = db_connect(self.env.cr.dbname)
-        try:
-            with closing(read_committed(db.cursor())) as first:
+        try:  # two connections of their own, committed on leaving their block
+            with read_committed(db.cursor()) as first:
                 first.execute("SELECT 1")  # its transaction has begun
-                with closing(read_committed(db.cursor())) as second:
+                with read_committed(db.cursor()) as second:
                     self.assertEqual(counter.hit(second, key, 60)[0], 1)
-                    second.commit()
                 self.assertEqual(counter.hit(first, key, 60)[0], 2)
-                first.commit()
         finally:
-            with closing(db.cursor()) as cr:
+            with db.cursor() as cr:
                 cr.execute("DELETE FROM pyme_ai_chat_rate WHERE key = %s", [key])
-                cr.commit()
 
     def test_conversations_per_address_per_hour(self):
         self.env["ir.config_parameter"].sudo().set_param(
