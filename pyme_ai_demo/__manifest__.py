@@ -4,7 +4,7 @@
     "name": "AI for SMEs: Demo Company",
     "summary": "Creates Muebles Ejemplo S.L., two years of a Spanish office-furniture "
     "SME, so that every AI screen has real content",
-    "version": "18.0.2.0.0",
+    "version": "18.0.2.0.1",
     "category": "Hidden",
     "author": "pyme_ai contributors",
     "website": "https://github.com/pyme-ai/pyme_ai",
@@ -23,5 +23,6 @@
         "pyme_ai_chat",
         "pyme_ai_whatsapp_crm",
     ],
+    "data": ["data/shop_hours.xml"],
     "post_init_hook": "post_init_hook",
 }

@@ -24,16 +24,6 @@ _logger = logging.getLogger(__name__)
 
 COMPANY_NAME = "Muebles Ejemplo S.L."
 LANG = "es_ES"
-#: The shop's working calendar, as its FAQ states it (Monday-Friday 9-18, Saturday
-#: 10-14): (day of week, name, from, to, period).
-SHOP_HOURS = [
-    (0, "Lunes", 9, 18, "morning"),
-    (1, "Martes", 9, 18, "morning"),
-    (2, "Miércoles", 9, 18, "morning"),
-    (3, "Jueves", 9, 18, "morning"),
-    (4, "Viernes", 9, 18, "morning"),
-    (5, "Sábado", 10, 14, "morning"),
-]
 STAGE_XMLIDS = {
     "new": "crm.stage_lead1",
     "qualified": "crm.stage_lead2",
@@ -150,20 +140,7 @@ class DemoLoader:
             # partner_autocomplete would call its web service for a demo company
             values["iap_enrich_auto_done"] = True
         company = env["res.company"].create(values)
-        # the hours its FAQ states, which the chat answers from this calendar
-        company.resource_calendar_id = env["resource.calendar"].create(
-            {
-                "name": "Horario de tienda",
-                "company_id": company.id,
-                "tz": "Europe/Madrid",
-                "attendance_ids": [(5, 0, 0)]
-                + [
-                    (0, 0, {"name": name, "dayofweek": str(day), "hour_from": start,
-                            "hour_to": end, "day_period": period})
-                    for day, name, start, end, period in SHOP_HOURS
-                ],
-            }
-        )  # fmt: skip
+        company.resource_calendar_id = self.ref("pyme_ai_demo.shop_hours")  # its FAQ's
         company.partner_id.lang = LANG
         company.partner_id.tz = "Europe/Madrid"
         self.company = company
@@ -455,12 +432,7 @@ class DemoLoader:
                 {
                     "name": "Muebles Ejemplo",
                     "company_id": self.company.id,
-                    # chat and contact-form leads go to the company's first team
-                    **(
-                        {"crm_default_team_id": next(iter(self.teams.values())).id}
-                        if "crm_default_team_id" in self.env["website"]._fields
-                        else {}
-                    ),
+                    "crm_default_team_id": next(iter(self.teams.values())).id,
                     "default_lang_id": self.env["res.lang"]._lang_get(LANG).id,
                     "language_ids": [
                         (
@@ -893,8 +865,6 @@ class DemoLoader:
 
     # ------------------------------------------------------------------ chat
     def make_faq(self):
-        if "pyme.ai.chat.faq" not in self.env:
-            return
         values = []
         for sequence, (intent, kind, q_es, a_es, q_en, a_en) in enumerate(
             self.plan["faq"]
@@ -919,8 +889,6 @@ class DemoLoader:
     def make_followup_rules(self):
         """The default follow-up rules, for the demo company too (rules act on the
         leads of their own company)."""
-        if "pyme.ai.followup.rule" not in self.env:
-            return
         data = self.env["ir.model.data"].search(
             [
                 ("module", "=like", "pyme_ai_crm_followup%"),
