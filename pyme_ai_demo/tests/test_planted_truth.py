@@ -45,6 +45,17 @@ class TestPlantedTruth(DemoCompanyCase):
             len(self.plan["leads"]),
         )
 
+    def test_hours_and_website_team_as_its_faq_and_teams_say(self):
+        """The chat answers hours from the calendar: the FAQ's Mon-Fri 9-18, Sat
+        10-14; the website's leads go to one of the company's own teams."""
+        hours = {
+            (int(a.dayofweek), a.hour_from, a.hour_to)
+            for a in self.company.resource_calendar_id.attendance_ids
+        }
+        self.assertEqual(hours, {*((d, 9.0, 18.0) for d in range(5)), (5, 10.0, 14.0)})
+        website = self.env["website"].search([("company_id", "=", self.company.id)])
+        self.assertEqual(website.crm_default_team_id.company_id, self.company)
+
     def test_stage_moves_are_tracked_and_backdated(self):
         lead = self.plan_records("crm.lead", "leads", lambda x: x["outcome"] == "won")[
             :1
