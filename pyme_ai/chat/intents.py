@@ -156,24 +156,21 @@ _WORD = re.compile(r"[^\W_]+")
 
 
 def _product_phrase(text, terms):
-    """``terms`` as written, with the linking words between two of them kept:
+    """``terms`` as written, with a single linking word between two of them kept:
     "¿tienen sillas de oficina en stock?" -> "sillas de oficina"."""
     if not terms:
         return None
-    words, wanted = _WORD.findall(str(text).casefold()), set(terms)
-    phrase, pending = [], []
-    for word in words:
+    wanted, phrase, gap = set(terms), [], []
+    for word in _WORD.findall(str(text).casefold()):
         if word in wanted:
-            phrase += pending + [word] if phrase else [word]
-            pending = []
             wanted.discard(word)
-        elif phrase and word in _LINKS and not pending:
-            pending = [word]
+            if phrase and len(gap) == 1 and gap[0] in _LINKS:
+                phrase.append(gap[0])
+            phrase.append(word)
+            gap = []
         elif phrase:
-            pending = [None]  # another word: the next term does not link
-    phrase = [w for w in phrase if w is not None]
-    rest = [t for t in terms if t in wanted]  # not found as written (repeats)
-    return " ".join(phrase + rest)
+            gap.append(word)
+    return " ".join(phrase + [t for t in terms if t in wanted])
 
 
 _DAYS = {
